@@ -1,0 +1,412 @@
+/*
+ * auth_db.c - storage of users, sessions and login attempts.
+ */
+#include "auth/auth_db.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "db/db.h"
+#include "lib/xalloc.h"
+#include "lib/common.h"
+
+#define USER_COLS "id, username, display_name, role, phone, disabled, version," \
+		  " created_utc, updated_utc, password_hash"
+
+static void copy_col(struct db_stmt *st, int col, char *dst, size_t n)
+{
+	const char *s = db_col_text(st, col);
+	snprintf(dst, n, "%s", s ? s : "");
+}
+
+static void read_user(struct db_stmt *st, struct user_row *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = db_col_int(st, 0);
+	copy_col(st, 1, u->username, sizeof u->username);
+	copy_col(st, 2, u->display_name, sizeof u->display_name);
+	enum role r = ROLE_CS_PRESALE;
+	if (role_parse(db_col_text(st, 3) ? db_col_text(st, 3) : "", &r))
+		r = ROLE__COUNT; /* an unknown role in the table grants nothing */
+	u->role = r;
+	copy_col(st, 4, u->phone, sizeof u->phone);
+	u->disabled = (int)db_col_int(st, 5);
+	u->version = db_col_int(st, 6);
+	u->created_utc = db_col_int(st, 7);
+	u->updated_utc = db_col_int(st, 8);
+	copy_col(st, 9, u->password_hash, sizeof u->password_hash);
+}
+
+static int user_query_one(struct db *db, const char *sql, int64_t id, const char *name,
+			  struct user_row *out, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, sql, &st, err);
+	if (rc)
+		return rc;
+	if (name)
+		db_bind_text(st, 1, name);
+	else
+		db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		read_user(st, out);
+	db_done(st);
+	if (rc == DB_DONE)
+		return err_set(err, ERR_NOT_FOUND, "user", "用户不存在", "no such user");
+	return rc < 0 ? rc : 0;
+}
+
+int user_get(struct db *db, int64_t id, struct user_row *out, struct err *err)
+{
+	return user_query_one(db, "SELECT " USER_COLS " FROM users WHERE id = ?", id, NULL, out,
+			      err);
+}
+
+int user_get_by_name(struct db *db, const char *username, struct user_row *out,
+		     struct err *err)
+{
+	return user_query_one(db, "SELECT " USER_COLS " FROM users WHERE username = ?", 0,
+			      username, out, err);
+}
+
+char *user_audit_json_new(const struct user_row *u)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:I}", "id", (json_int_t)u->id,
+			      "username", u->username, "display_name", u->display_name, "role",
+			      role_name(u->role), "phone", u->phone, "disabled", u->disabled,
+			      "version", (json_int_t)u->version);
+	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(o);
+	if (!text)
+		return NULL;
+	char *copy = xstrdup(text);
+	free(text); /* jansson's own allocation */
+	return copy;
+}
+
+static int user_validate_new(const struct user_new *u, struct err *err)
+{
+	int rc = auth_username_check(u->username, err);
+	if (rc)
+		return rc;
+	if ((unsigned)u->role >= ROLE__COUNT)
+		return err_set(err, ERR_UNPROCESSABLE, "role", "未知角色", "unknown role");
+	return auth_password_check(u->password, err);
+}
+
+static int audit_user(struct db *db, const struct auth_user *who, const char *action,
+		      const struct user_row *before, const struct user_row *after, int64_t now,
+		      struct err *err)
+{
+	char id[32];
+	char *b = before ? user_audit_json_new(before) : NULL;
+	char *a = after ? user_audit_json_new(after) : NULL;
+	int rc;
+
+	if ((before && !b) || (after && !a)) {
+		rc = err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+		goto out;
+	}
+	snprintf(id, sizeof id, "%lld", (long long)(after ? after->id : before->id));
+	struct audit_entry e = { who, "user", id, action, b, a, now };
+	rc = audit_write(db, &e, err);
+out:
+	xfree(b);
+	xfree(a);
+	return rc;
+}
+
+int user_create(struct db *db, const struct auth_user *who, const struct user_new *u,
+		int64_t now_utc, int64_t *id_out, struct err *err)
+{
+	char hash[AUTH_HASH_MAX];
+	struct db_stmt *st;
+	struct user_row row;
+	int rc = user_validate_new(u, err);
+
+	if (rc)
+		return rc;
+	rc = auth_password_hash(u->password, hash, err);
+	if (rc)
+		return rc;
+	rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	rc = db_prepare(db, "INSERT INTO users (username, display_name, role, phone, password_hash,"
+			    " created_utc, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			&st, err);
+	if (rc)
+		goto fail;
+	db_bind_text(st, 1, u->username);
+	db_bind_text(st, 2, u->display_name ? u->display_name : "");
+	db_bind_text(st, 3, role_name(u->role));
+	db_bind_text(st, 4, u->phone ? u->phone : "");
+	db_bind_text(st, 5, hash);
+	db_bind_int(st, 6, now_utc);
+	db_bind_int(st, 7, now_utc);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		*id_out = db_col_int(st, 0);
+	db_done(st);
+	if (rc == ERR_CONFLICT) {
+		err_init(err);
+		rc = err_setf(err, ERR_CONFLICT, "username", "用户名 %s 已存在",
+			      "username %s is taken", u->username, u->username);
+	}
+	if (rc < 0)
+		goto fail;
+	rc = user_get(db, *id_out, &row, err);
+	if (rc)
+		goto fail;
+	rc = audit_user(db, who, "create", NULL, &row, now_utc, err);
+	if (rc)
+		goto fail;
+	return db_commit(db, err);
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+static int user_apply_change(struct user_row *u, const struct user_change *c, struct err *err)
+{
+	int rc;
+
+	if (c->display_name)
+		snprintf(u->display_name, sizeof u->display_name, "%s", c->display_name);
+	if (c->phone) {
+		if (strlen(c->phone) >= sizeof u->phone)
+			return err_set(err, ERR_UNPROCESSABLE, "phone", "电话号码过长",
+				       "phone number is too long");
+		snprintf(u->phone, sizeof u->phone, "%s", c->phone);
+	}
+	if (c->role >= 0) {
+		if (c->role >= ROLE__COUNT)
+			return err_set(err, ERR_UNPROCESSABLE, "role", "未知角色", "unknown role");
+		u->role = (enum role)c->role;
+	}
+	if (c->disabled >= 0)
+		u->disabled = c->disabled;
+	if (c->password) {
+		rc = auth_password_check(c->password, err);
+		if (rc)
+			return rc;
+		rc = auth_password_hash(c->password, u->password_hash, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int user_store_row(struct db *db, const struct user_row *u, int64_t old_version,
+			  int64_t now, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "UPDATE users SET display_name = ?, role = ?, phone = ?,"
+				" disabled = ?, password_hash = ?, version = version + 1,"
+				" updated_utc = ? WHERE id = ? AND version = ?",
+			    &st, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, u->display_name);
+	db_bind_text(st, 2, role_name(u->role));
+	db_bind_text(st, 3, u->phone);
+	db_bind_int(st, 4, u->disabled);
+	db_bind_text(st, 5, u->password_hash);
+	db_bind_int(st, 6, now);
+	db_bind_int(st, 7, u->id);
+	db_bind_int(st, 8, old_version);
+	rc = db_run(st, err);
+	int64_t changed = db_changes(st);
+	db_done(st);
+	if (rc)
+		return rc;
+	if (changed != 1)
+		return err_set(err, ERR_CONFLICT, "version", "用户已被他人修改,请刷新后重试",
+			       "the user was changed by someone else; reload and retry");
+	return 0;
+}
+
+static int sessions_drop_for_user(struct db *db, int64_t user_id, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "DELETE FROM sessions WHERE user_id = ?", &st, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, user_id);
+	rc = db_run(st, err);
+	db_done(st);
+	return rc;
+}
+
+int user_update(struct db *db, const struct auth_user *who, int64_t id,
+		const struct user_change *c, int64_t now_utc, struct err *err)
+{
+	struct user_row before, after;
+	int rc = db_begin(db, err);
+
+	if (rc)
+		return rc;
+	rc = user_get(db, id, &before, err);
+	if (rc)
+		goto fail;
+	if (c->expect_version != before.version) {
+		rc = err_set(err, ERR_CONFLICT, "version", "用户已被他人修改,请刷新后重试",
+			     "the user was changed by someone else; reload and retry");
+		goto fail;
+	}
+	after = before;
+	rc = user_apply_change(&after, c, err);
+	if (rc)
+		goto fail;
+	rc = user_store_row(db, &after, before.version, now_utc, err);
+	if (rc)
+		goto fail;
+	after.version = before.version + 1;
+	/* A disabled account, a new role or a new password ends its open sessions. */
+	if (after.disabled || after.role != before.role || c->password) {
+		rc = sessions_drop_for_user(db, id, err);
+		if (rc)
+			goto fail;
+	}
+	rc = audit_user(db, who, after.disabled && !before.disabled ? "disable" : "update",
+			&before, &after, now_utc, err);
+	if (rc)
+		goto fail;
+	return db_commit(db, err);
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int user_each(struct db *db, int (*fn)(const struct user_row *u, void *ctx), void *ctx,
+	      struct err *err)
+{
+	struct db_stmt *st;
+	struct user_row u;
+	int rc = db_prepare(db, "SELECT " USER_COLS " FROM users ORDER BY id", &st, err);
+	if (rc)
+		return rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		read_user(st, &u);
+		rc = fn(&u, ctx);
+		if (rc)
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int session_create(struct db *db, const char *token_hash, int64_t user_id, const char *address,
+		   int64_t now_utc, int64_t expires_utc, struct err *err)
+{
+	struct db_stmt *st;
+	/* Expired sessions are purged here, where they are cheap to find and few. */
+	int rc = db_prepare(db, "DELETE FROM sessions WHERE expires_utc <= ?", &st, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, now_utc);
+	rc = db_run(st, err);
+	db_done(st);
+	if (rc)
+		return rc;
+	rc = db_prepare(db, "INSERT INTO sessions (token_hash, user_id, address, created_utc,"
+				" expires_utc) VALUES (?, ?, ?, ?, ?)",
+			    &st, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, token_hash);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, address);
+	db_bind_int(st, 4, now_utc);
+	db_bind_int(st, 5, expires_utc);
+	rc = db_run(st, err);
+	db_done(st);
+	return rc;
+}
+
+int auth_session_user(struct db *db, const char *token_hash, int64_t now_utc,
+		      struct auth_user *out, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "SELECT u.id, u.username, u.role FROM sessions s"
+				" JOIN users u ON u.id = s.user_id"
+				" WHERE s.token_hash = ? AND s.expires_utc > ? AND u.disabled = 0",
+			    &st, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, token_hash);
+	db_bind_int(st, 2, now_utc);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		out->id = db_col_int(st, 0);
+		copy_col(st, 1, out->username, sizeof out->username);
+		if (role_parse(db_col_text(st, 2), &out->role))
+			rc = ERR_UNAUTHORIZED;
+	}
+	db_done(st);
+	if (rc == DB_DONE || rc == ERR_UNAUTHORIZED)
+		return err_set(err, ERR_UNAUTHORIZED, "", "登录已过期,请重新登录",
+			       "session expired; please log in again");
+	return rc < 0 ? rc : 0;
+}
+
+int session_delete(struct db *db, const char *token_hash, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?", &st, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, token_hash);
+	rc = db_run(st, err);
+	db_done(st);
+	return rc;
+}
+
+static int count_failures(struct db *db, const char *sql, const char *key, int64_t since,
+			  int64_t *out, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, sql, &st, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, key);
+	db_bind_int(st, 2, since);
+	rc = db_step(st, err);
+	*out = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int login_failures(struct db *db, const char *username, const char *address, int64_t since_utc,
+		   int64_t *by_user, int64_t *by_address, struct err *err)
+{
+	int rc = count_failures(db, "SELECT COUNT(*) FROM login_attempts"
+				    " WHERE username = ? AND at_utc >= ? AND ok = 0",
+				username, since_utc, by_user, err);
+	if (rc)
+		return rc;
+	return count_failures(db, "SELECT COUNT(*) FROM login_attempts"
+				  " WHERE address = ? AND at_utc >= ? AND ok = 0",
+			      address, since_utc, by_address, err);
+}
+
+int login_record(struct db *db, const char *username, const char *address, int ok,
+		 int64_t now_utc, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "INSERT INTO login_attempts (username, address, ok, at_utc)"
+				" VALUES (?, ?, ?, ?)",
+			    &st, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, username);
+	db_bind_text(st, 2, address);
+	db_bind_int(st, 3, ok);
+	db_bind_int(st, 4, now_utc);
+	rc = db_run(st, err);
+	db_done(st);
+	return rc;
+}

@@ -1,0 +1,74 @@
+/*
+ * auth_db.h - users, sessions and login attempts in the database.
+ * Every change writes its audit row in the same transaction.
+ */
+#ifndef AUTH_AUTH_DB_H
+#define AUTH_AUTH_DB_H
+
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "lib/err.h"
+
+struct db;
+
+struct user_row {
+	int64_t id;
+	char username[AUTH_USERNAME_MAX + 1];
+	char display_name[128];
+	enum role role;
+	char phone[40];
+	int disabled;
+	int64_t version;
+	int64_t created_utc;
+	int64_t updated_utc;
+	char password_hash[AUTH_HASH_MAX];
+};
+
+struct user_new {
+	const char *username;
+	const char *password;
+	enum role role;
+	const char *display_name; /* may be NULL */
+	const char *phone;        /* may be NULL */
+};
+
+/* Validates, hashes the password, inserts and audits. ERR_CONFLICT when the name is taken. */
+int user_create(struct db *db, const struct auth_user *who, const struct user_new *u,
+		int64_t now_utc, int64_t *id_out, struct err *err) WUR;
+int user_get(struct db *db, int64_t id, struct user_row *out, struct err *err) WUR;
+int user_get_by_name(struct db *db, const char *username, struct user_row *out,
+		     struct err *err) WUR;
+
+/* Fields to change; NULL / negative = unchanged. expect_version must match (else 409). */
+struct user_change {
+	int64_t expect_version;
+	const char *display_name;
+	const char *phone;
+	const char *password;
+	int role;     /* enum role, or -1 */
+	int disabled; /* 0/1, or -1 */
+};
+int user_update(struct db *db, const struct auth_user *who, int64_t id,
+		const struct user_change *c, int64_t now_utc, struct err *err) WUR;
+
+/* Calls fn for each user ordered by id; stops on a non-zero return. */
+int user_each(struct db *db, int (*fn)(const struct user_row *u, void *ctx), void *ctx,
+	      struct err *err) WUR;
+
+/* The user's JSON for audit rows (no password hash). Caller xfrees. */
+char *user_audit_json_new(const struct user_row *u);
+
+int session_create(struct db *db, const char *token_hash, int64_t user_id, const char *address,
+		   int64_t now_utc, int64_t expires_utc, struct err *err) WUR;
+/* The session's user; ERR_UNAUTHORIZED when unknown, expired or the user is disabled. */
+int auth_session_user(struct db *db, const char *token_hash, int64_t now_utc,
+		      struct auth_user *out, struct err *err) WUR;
+int session_delete(struct db *db, const char *token_hash, struct err *err) WUR;
+
+int login_failures(struct db *db, const char *username, const char *address, int64_t since_utc,
+		   int64_t *by_user, int64_t *by_address, struct err *err) WUR;
+int login_record(struct db *db, const char *username, const char *address, int ok,
+		 int64_t now_utc, struct err *err) WUR;
+
+#endif

@@ -21,17 +21,17 @@ struct cfg_def {
 	const char *help;
 };
 
-#define STR(field, env, def, help) \
-	{ #field, env, CFG_STR, offsetof(struct config, field), \
+#define STR(field, name, env, def, help) \
+	{ name, env, CFG_STR, offsetof(struct config, field), \
 	  sizeof(((struct config *)0)->field), def, 0, 0, help }
 #define INT(field, name, env, def, lo, hi, help) \
 	{ name, env, CFG_INT, offsetof(struct config, field), 0, def, lo, hi, help }
 
 static const struct cfg_def defs[] = {
-	STR(db, "DIANPU_DB", "sqlite:var/dianpu.db", "database: sqlite:PATH or postgres://..."),
-	STR(listen, "DIANPU_LISTEN", "127.0.0.1:8080", "address:port to serve on (port 0 = any free)"),
-	STR(web, "DIANPU_WEB", "", "directory of the web console (empty = built-in)"),
-	STR(log_level, "DIANPU_LOG_LEVEL", "info", "error, warn, info or debug"),
+	STR(db, "db", "DIANPU_DB", "sqlite:var/dianpu.db", "database: sqlite:PATH or postgres://..."),
+	STR(listen, "listen", "DIANPU_LISTEN", "127.0.0.1:8080", "address:port to serve on (port 0 = any free)"),
+	STR(web, "web", "DIANPU_WEB", "", "directory of the web console (empty = built-in)"),
+	STR(log_level, "log-level", "DIANPU_LOG_LEVEL", "info", "error, warn, info or debug"),
 	INT(threads, "threads", "DIANPU_THREADS", "0", 0, 256, "worker threads (0 = one per core)"),
 	INT(max_body_kb, "max-body-kb", "DIANPU_MAX_BODY_KB", "10240", 1, 1048576,
 	    "largest request body in KiB (larger gets 413)"),

@@ -18,7 +18,11 @@
 static void copy_col(struct db_stmt *st, int col, char *dst, size_t n)
 {
 	const char *s = db_col_text(st, col);
-	snprintf(dst, n, "%s", s ? s : "");
+	size_t len = s ? strlen(s) : 0;
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, s ? s : "", len);
+	dst[len] = '\0';
 }
 
 static void read_user(struct db_stmt *st, struct user_row *u)
@@ -409,4 +413,113 @@ int login_record(struct db *db, const char *username, const char *address, int o
 	rc = db_run(st, err);
 	db_done(st);
 	return rc;
+}
+
+static int user_has_store(struct db *db, int64_t user_id, const char *code)
+{
+	struct err ignored = ERR_INIT;
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT 1 FROM user_stores us JOIN stores s ON s.id = us.store_id"
+			   " WHERE us.user_id = ? AND s.code = ?", &st, &ignored))
+		return 0;
+	db_bind_int(st, 1, user_id);
+	db_bind_text(st, 2, code);
+	int rc = db_step(st, &ignored);
+	db_done(st);
+	return rc == DB_ROW;
+}
+
+int user_store_codes(struct db *db, int64_t user_id,
+		     int (*fn)(const char *code, void *ctx), void *ctx, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "SELECT s.code FROM user_stores us JOIN stores s ON s.id = us.store_id"
+				" WHERE us.user_id = ? ORDER BY s.code",
+			    &st, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, user_id);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		rc = fn(db_col_text(st, 0), ctx);
+		if (rc)
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int codes_json_add(const char *code, void *arr)
+{
+	return json_array_append_new(arr, json_string(code)) ? ERR_NOMEM : 0;
+}
+
+static int stores_insert(struct db *db, int64_t user_id, const char *const *codes, int n,
+			 struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "DELETE FROM user_stores WHERE user_id = ?", &st, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, user_id);
+	rc = db_run(st, err);
+	db_done(st);
+	for (int i = 0; !rc && i < n; i++) {
+		rc = db_prepare(db, "INSERT INTO user_stores (user_id, store_id)"
+				    " SELECT ?, id FROM stores WHERE code = ?"
+				    " ON CONFLICT DO NOTHING",
+				&st, err);
+		if (rc)
+			return rc;
+		db_bind_int(st, 1, user_id);
+		db_bind_text(st, 2, codes[i]);
+		rc = db_run(st, err);
+		int64_t added = db_changes(st);
+		db_done(st);
+		if (!rc && added == 0 && !user_has_store(db, user_id, codes[i]))
+			rc = err_setf(err, ERR_UNPROCESSABLE, "stores", "店铺 %s 不存在",
+				      "no store %s", codes[i], codes[i]);
+	}
+	return rc;
+}
+
+static char *codes_json_new(struct db *db, int64_t user_id, struct err *err)
+{
+	json_t *arr = json_array();
+	char *text = NULL, *copy = NULL;
+	if (user_store_codes(db, user_id, codes_json_add, arr, err) == 0)
+		text = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	if (text)
+		copy = xstrdup(text);
+	free(text); /* jansson's allocation */
+	return copy;
+}
+
+int user_stores_set(struct db *db, const struct auth_user *who, int64_t user_id,
+		    const char *const *codes, int n, int64_t now_utc, struct err *err)
+{
+	char id[32], *before = NULL, *after = NULL;
+	int rc = db_begin(db, err);
+
+	if (rc)
+		return rc;
+	before = codes_json_new(db, user_id, err);
+	rc = before ? stores_insert(db, user_id, codes, n, err) : ERR_NOMEM;
+	if (!rc)
+		after = codes_json_new(db, user_id, err);
+	if (!rc && !after)
+		rc = ERR_NOMEM;
+	if (!rc) {
+		snprintf(id, sizeof id, "%lld", (long long)user_id);
+		struct audit_entry e = { who, "user_stores", id, "update", before, after, now_utc };
+		rc = audit_write(db, &e, err);
+	}
+	xfree(before);
+	xfree(after);
+	if (rc) {
+		err_set(err, rc, "stores", "内存不足", "out of memory");
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
 }

@@ -56,6 +56,13 @@ int user_update(struct db *db, const struct auth_user *who, int64_t id,
 int user_each(struct db *db, int (*fn)(const struct user_row *u, void *ctx), void *ctx,
 	      struct err *err) WUR;
 
+/* the stores a user is limited to (none = all stores). */
+int user_store_codes(struct db *db, int64_t user_id,
+		     int (*fn)(const char *code, void *ctx), void *ctx, struct err *err) WUR;
+/* Replaces the user's store list, audited; an unknown code is 422 on "stores". */
+int user_stores_set(struct db *db, const struct auth_user *who, int64_t user_id,
+		    const char *const *codes, int n, int64_t now_utc, struct err *err) WUR;
+
 /* The user's JSON for audit rows (no password hash). Caller xfrees. */
 char *user_audit_json_new(const struct user_row *u);
 

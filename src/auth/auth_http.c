@@ -27,23 +27,35 @@
 
 #define SESSION_COOKIE "dianpu_session"
 
-static json_t *user_json(const struct user_row *u, int show_phone, struct arena *a)
+static int add_code(const char *code, void *arr)
 {
+	return json_array_append_new(arr, json_string(code)) ? ERR_NOMEM : 0;
+}
+
+/* The user as the API shows it; "stores" lists the stores the user is limited
+ * to (X-5), empty when the user sees all. */
+static json_t *user_json(struct http_req *req, const struct user_row *u, int show_phone)
+{
+	struct arena *a = req->arena;
+	struct err ignored = ERR_INIT;
+	json_t *stores = json_array();
+	if (user_store_codes(req->db, u->id, add_code, stores, &ignored))
+		json_array_clear(stores);
 	const char *phone = u->phone;
 	if (!show_phone && *u->phone) {
 		struct sb sb;
-		struct err ignored = ERR_INIT;
 		sb_init_arena(&sb, a, 256);
 		mask_phone(u->phone, &sb);
 		phone = sb_take(&sb, &ignored);
+		err_init(&ignored);
 		if (!phone)
 			phone = "****";
 	}
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:I,s:I}", "id", (json_int_t)u->id,
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:I,s:I,s:o}", "id", (json_int_t)u->id,
 			 "username", u->username, "display_name", u->display_name, "role",
 			 role_name(u->role), "role_label", role_label_zh(u->role), "phone", phone,
 			 "disabled", u->disabled, "version", (json_int_t)u->version, "created_utc",
-			 (json_int_t)u->created_utc);
+			 (json_int_t)u->created_utc, "stores", stores);
 }
 
 static int login_check_limits(struct http_req *req, const char *username,
@@ -116,7 +128,7 @@ static int auth_login(struct http_req *req, struct http_resp *resp, struct err *
 	resp->set_cookie = arena_strdup(req->arena, cookie);
 	resp->json = json_pack("{s:s,s:I,s:o}", "token", token, "expires_utc",
 			       (json_int_t)(req->now_utc + lim.session_s), "user",
-			       user_json(&u, 1, req->arena));
+			       user_json(req, &u, 1));
 out:
 	json_decref(body);
 	return rc;
@@ -138,7 +150,7 @@ static int auth_me(struct http_req *req, struct http_resp *resp, struct err *err
 	int rc = user_get(req->db, req->user.id, &u, err);
 	if (rc)
 		return rc;
-	resp->json = json_pack("{s:o}", "user", user_json(&u, 1, req->arena));
+	resp->json = json_pack("{s:o}", "user", user_json(req, &u, 1));
 	return 0;
 }
 
@@ -152,7 +164,7 @@ static int list_one(const struct user_row *u, void *p)
 {
 	struct list_ctx *c = p;
 	int show = c->unmask || u->id == c->req->user.id;
-	json_array_append_new(c->items, user_json(u, show, c->req->arena));
+	json_array_append_new(c->items, user_json(c->req, u, show));
 	return 0;
 }
 
@@ -202,6 +214,34 @@ static int role_field(json_t *body, int required, int *out, struct err *err)
 	return 0;
 }
 
+#define USER_STORES_MAX 64
+
+/* Optional "stores": ["code", ...]; *n = -1 when absent. */
+static int stores_field(struct http_req *req, json_t *body, const char ***codes, int *n,
+			struct err *err)
+{
+	json_t *v = json_object_get(body, "stores"), *item;
+	size_t i;
+
+	*n = -1;
+	if (!v)
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > USER_STORES_MAX)
+		return err_set(err, ERR_UNPROCESSABLE, "stores", "stores 应为店铺代码数组",
+			       "stores must be an array of store codes");
+	*codes = arena_alloc(req->arena, (json_array_size(v) + 1) * sizeof **codes);
+	if (!*codes)
+		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	json_array_foreach(v, i, item) {
+		if (!json_is_string(item))
+			return err_set(err, ERR_UNPROCESSABLE, "stores", "stores 应为店铺代码数组",
+				       "stores must be an array of store codes");
+		(*codes)[i] = json_string_value(item);
+	}
+	*n = (int)json_array_size(v);
+	return 0;
+}
+
 static int users_create(struct http_req *req, struct http_resp *resp, struct err *err)
 {
 	struct user_new u = { 0 };
@@ -223,13 +263,23 @@ static int users_create(struct http_req *req, struct http_resp *resp, struct err
 	if (!rc)
 		rc = json_str_field(body, "phone", 0, 30, &u.phone, err);
 	u.role = (enum role)role;
+	const char **codes = NULL;
+	int ncodes = -1;
 	if (!rc)
+		rc = stores_field(req, body, &codes, &ncodes, err);
+	if (!rc)
+		rc = db_begin(req->db, err);
+	if (!rc) {
 		rc = user_create(req->db, &req->user, &u, req->now_utc, &id, err);
+		if (!rc && ncodes >= 0)
+			rc = user_stores_set(req->db, &req->user, id, codes, ncodes, req->now_utc, err);
+		rc = rc ? (db_rollback(req->db), rc) : db_commit(req->db, err);
+	}
 	if (!rc)
 		rc = user_get(req->db, id, &row, err);
 	if (!rc) {
 		resp->status = 201;
-		resp->json = json_pack("{s:o}", "user", user_json(&row, 1, req->arena));
+		resp->json = json_pack("{s:o}", "user", user_json(req, &row, 1));
 	}
 	json_decref(body);
 	return rc;
@@ -272,12 +322,22 @@ static int users_patch(struct http_req *req, struct http_resp *resp, struct err 
 	if (!rc && id == req->user.id && (c.disabled == 1 || (c.role >= 0 && c.role != ROLE_BOSS)))
 		rc = err_set(err, ERR_UNPROCESSABLE, "role", "不能停用自己或取消自己的店长角色",
 			     "you cannot disable yourself or drop your own boss role");
+	const char **codes = NULL;
+	int ncodes = -1;
 	if (!rc)
+		rc = stores_field(req, body, &codes, &ncodes, err);
+	if (!rc)
+		rc = db_begin(req->db, err);
+	if (!rc) {
 		rc = user_update(req->db, &req->user, id, &c, req->now_utc, err);
+		if (!rc && ncodes >= 0)
+			rc = user_stores_set(req->db, &req->user, id, codes, ncodes, req->now_utc, err);
+		rc = rc ? (db_rollback(req->db), rc) : db_commit(req->db, err);
+	}
 	if (!rc)
 		rc = user_get(req->db, id, &row, err);
 	if (!rc)
-		resp->json = json_pack("{s:o}", "user", user_json(&row, 1, req->arena));
+		resp->json = json_pack("{s:o}", "user", user_json(req, &row, 1));
 	json_decref(body);
 	return rc;
 }

@@ -3,6 +3,7 @@
  */
 #include "db/db.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -39,11 +40,23 @@ static int sq_error(sqlite3 *h, int rc, struct err *err, const char *what)
 	return db_fail(err, what, sqlite3_errmsg(h));
 }
 
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+/* Before SQLite initialises: connections are never shared between threads at
+ * once (the pool hands each to one request), so SQLite's own mutexes and its
+ * global memory statistics (one more lock per allocation) only cost time. */
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *target, struct db **out, struct err *err)
 {
 	struct sq_db *d = xcalloc(1, sizeof *d);
 	int rc;
 
+	pthread_once(&config_once, sq_configure);
 	if (!d)
 		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
 	rc = sqlite3_open_v2(target, &d->h,

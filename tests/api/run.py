@@ -446,6 +446,39 @@ def tests_policy(s, tokens):
         expect(keys["pay.presale_rate"]["default"] == 0.005 and keys["pay.presale_rate"]["type"] == "rate", str(keys.get("pay.presale_rate")))
 
 
+def tests_data_permissions(s, tokens):
+    boss = tokens["boss"]
+
+    @case("X-5: a user limited to some stores sees only those, everywhere")
+    def _():
+        st, js, _ = s.req("POST", "/api/v1/users", {"username": "ops.tb1", "password": "ops-tb1-pass", "role": "operations",
+                                                     "stores": ["tb1"]}, token=boss)
+        expect(st == 201 and js["user"]["stores"] == ["tb1"], "%s %s" % (st, js))
+        uid = js["user"]["id"]
+        t = s.login("ops.tb1", "ops-tb1-pass")
+        st, js, _ = s.req("GET", "/api/v1/stores", token=t)
+        expect([x["code"] for x in js["items"]] == ["tb1"], str(js))
+        for path in ("/api/v1/stores/qinghe", "/api/v1/stores/qinghe/policy"):
+            st, js, _ = s.req("GET", path, token=t)
+            expect(st == 404, "%s -> %s" % (path, st))
+        st, js, _ = s.req("GET", "/api/v1/stores/tb1/policy", token=t)
+        expect(st == 200, str(st))
+        st, js, _ = s.req("PATCH", "/api/v1/users/%d" % uid, {"version": 1, "stores": []}, token=boss)
+        expect(st == 200 and js["user"]["stores"] == [], "%s %s" % (st, js))
+        st, js, _ = s.req("GET", "/api/v1/stores/qinghe", token=t)
+        expect(st == 200, "unlimited again: %s" % st)
+        st, js, _ = s.req("GET", "/api/v1/audit?entity=user_stores&entity_id=%d" % uid, token=boss)
+        expect(js["items"][0]["before"] == ["tb1"] and js["items"][0]["after"] == [], str(js["items"][:1]))
+
+    @case("X-5: an unknown store code is 422 and the user is not created")
+    def _():
+        st, js, _ = s.req("POST", "/api/v1/users", {"username": "ops.bad", "password": "ops-bad-pass", "role": "operations",
+                                                     "stores": ["tb1", "nosuch"]}, token=boss)
+        expect(st == 422 and js["error"]["field"] == "stores", "%s %s" % (st, js))
+        st, js, _ = s.req("POST", "/api/v1/auth/login", {"username": "ops.bad", "password": "ops-bad-pass"})
+        expect(st == 401, "rolled back: %s" % st)
+
+
 def tests_cli(binary, db, engine, s, tokens):
     @case("CLI user add/list/passwd/disable")
     def _():
@@ -572,6 +605,7 @@ def main():
         tests_stores_audit(s, tokens)
         tests_users_masking(s, tokens)
         tests_policy(s, tokens)
+        tests_data_permissions(s, tokens)
         tests_cli(a.bin, a.db, engine, s, tokens)
         tests_rate_limit(s)
     finally:

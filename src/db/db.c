@@ -195,8 +195,13 @@ int db_commit(struct db *db, struct err *err)
 	if (--db->tx_depth > 0)
 		return 0;
 	int rc = db_exec(db, "COMMIT", err);
-	if (rc)
+	if (rc) {
+		/* A failed COMMIT can leave SQLite inside the transaction (busy, or
+		 * a deferred foreign key); end it. tx_depth is already 0 here, which
+		 * would make db_rollback a no-op. */
+		db->tx_depth = 1;
 		db_rollback(db);
+	}
 	return rc;
 }
 

@@ -119,17 +119,16 @@ int db_migrate(struct db *db, int *applied, struct err *err)
 	int rc;
 
 	*applied = 0;
-	rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			 " id TEXT PRIMARY KEY, applied_utc BIGINT NOT NULL)", err);
-	if (rc)
-		return rc;
-	/* Several servers may start at once on one PostgreSQL: let one migrate. */
+	/* Several servers may start at once on one PostgreSQL: let one migrate,
+	 * and take the lock before even creating the version table. */
 	if (db->engine == DB_POSTGRES) {
 		rc = db_exec(db, "SELECT pg_advisory_lock(4242001)", err);
 		if (rc)
 			return rc;
 	}
-	for (const struct embed_file *f = db_migration_files; f->name; f++) {
+	rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			 " id TEXT PRIMARY KEY, applied_utc BIGINT NOT NULL)", err);
+	for (const struct embed_file *f = db_migration_files; !rc && f->name; f++) {
 		char id[128];
 		int done = 0;
 		if (ends_with(f->name, ".pg.sql"))

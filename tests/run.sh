@@ -34,8 +34,9 @@ cmocka() {
   local name=$1 exe=$2 p f
   "$exe" >"$TMP/out" 2>&1
   local rc=$?
-  p=$(grep -oE '^\[  PASSED  \] [0-9]+' "$TMP/out" | grep -oE '[0-9]+$' || true)
-  f=$(grep -oE '^\[  FAILED  \] [0-9]+' "$TMP/out" | grep -oE '[0-9]+$' || true)
+  # a binary may run several groups: add up every group's counts
+  p=$(grep -oE '^\[  PASSED  \] [0-9]+' "$TMP/out" | grep -oE '[0-9]+$' | awk '{s+=$1} END {print s+0}')
+  f=$(grep -oE '^\[  FAILED  \] [0-9]+' "$TMP/out" | grep -oE '[0-9]+$' | awk '{s+=$1} END {print s+0}')
   p=${p:-0}; f=${f:-0}
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed or sanitizer report
   pass "$p"
@@ -67,14 +68,14 @@ else
 fi
 
 for exe in "$BUILD"/tests/test_*; do
-  [ -x "$exe" ] && cmocka "unit $(basename "$exe")" "$exe"
+  [ -f "$exe" ] && [ -x "$exe" ] && cmocka "unit $(basename "$exe")" "$exe"
 done
 api "api sqlite" --bin "$BUILD/dianpu" --db "sqlite:$TMP/api.db"
 [ -n "${DIANPU_TEST_PG_URL:-}" ] && api "api postgres" --bin "$BUILD/dianpu" --db "$DIANPU_TEST_PG_URL" --fresh-pg
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 for exe in "$ASAN_BUILD"/tests/test_*; do
-  [ -x "$exe" ] && cmocka "asan $(basename "$exe")" "$exe"
+  [ -f "$exe" ] && [ -x "$exe" ] && cmocka "asan $(basename "$exe")" "$exe"
 done
 api "asan api sqlite" --bin "$ASAN_BUILD/dianpu" --db "sqlite:$TMP/api-asan.db"
 [ -n "${DIANPU_TEST_PG_URL:-}" ] && api "asan api postgres" --bin "$ASAN_BUILD/dianpu" --db "$DIANPU_TEST_PG_URL" --fresh-pg

@@ -168,10 +168,12 @@ static int authenticate(struct http_req *req, unsigned roles, struct err *err)
 	if (rc)
 		return rc;
 	req->authenticated = 1;
-	if (!(roles & ROLE_BIT(req->user.role)))
-		return err_setf(err, ERR_FORBIDDEN, "", "角色「%s」无权执行此操作",
-				"role %s may not do this", role_label_zh(req->user.role),
-				role_name(req->user.role));
+	if (!(roles & ROLE_BIT(req->user.role))) {
+		char zh[128], en[128];
+		snprintf(zh, sizeof zh, "角色「%s」无权执行此操作", role_label_zh(req->user.role));
+		snprintf(en, sizeof en, "role %s may not do this", role_name(req->user.role));
+		return err_set(err, ERR_FORBIDDEN, "", zh, en);
+	}
 	return 0;
 }
 

@@ -44,7 +44,9 @@ void err_init(struct err *e);
 /* Sets e (unless already set) and returns code, so callers can `return err_set(...)`. */
 int err_set(struct err *e, int code, const char *field, const char *zh, const char *en);
 
-/* As err_set, with one printf format per language; both consume the same arguments. */
+/* As err_set, with one printf format per language. Both formats read the SAME
+ * argument list from its start: pass each value once, in an order both use. When
+ * the languages need different values, build the two texts and call err_set. */
 int err_setf(struct err *e, int code, const char *field, const char *zh_fmt,
 	     const char *en_fmt, ...);
 

@@ -15,7 +15,8 @@ cd "$(dirname "$0")/../.." || exit 1
 seconds=${FUZZ_SECONDS:-5}
 clang=${CLANG:-clang}
 out=build-fuzz
-# Only the pure lib/ modules: the harnesses need no storage, HTTP or config.
+# Only pure modules (lib/, plus orders/address and orders/phone for fuzz_address):
+# the harnesses need no storage, HTTP or config.
 lib_src="src/lib/err.c src/lib/xalloc.c src/lib/sb.c src/lib/arena.c
          src/lib/money.c src/lib/utf8.c src/lib/gbk.c"
 cflags="-std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc -Wall -Wextra -Wshadow
@@ -25,13 +26,24 @@ cflags="-std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc -Wall -Wextra -Wshadow
 mkdir -p "$out"
 status=0
 
-for name in money gbk; do
+# The address harness needs the division list compiled in, as src/meson.build does it.
+if ! { "$clang" -O1 tools/embed.c -o "$out/embed" &&
+	"$out/embed" "$out/divisions_embed.c" addr_division_files data/ data/divisions.tsv; }; then
+	echo "fuzz address: embedding data/divisions.tsv failed"
+	status=1
+fi
+
+for name in money gbk address; do
 	bin="$out/fuzz_$name"
 	corpus="$out/corpus_$name"
 	log="$out/fuzz_$name.log"
+	extra=""
+	case $name in
+	address) extra="src/orders/address.c src/orders/phone.c $out/divisions_embed.c" ;;
+	esac
 
 	# shellcheck disable=SC2086 # word splitting of the flag and source lists is intended
-	if ! "$clang" $cflags "tests/fuzz/fuzz_$name.c" $lib_src -o "$bin"; then
+	if ! "$clang" $cflags "tests/fuzz/fuzz_$name.c" $lib_src $extra -o "$bin"; then
 		echo "fuzz $name: build failed"
 		status=1
 		continue

@@ -17,6 +17,7 @@ clang=${CLANG:-clang}
 out=build-fuzz
 # Only pure modules (lib/, plus orders/address and orders/phone for fuzz_address):
 # the harnesses need no storage, HTTP or config.
+# fuzz_csv adds io/csv.
 lib_src="src/lib/err.c src/lib/xalloc.c src/lib/sb.c src/lib/arena.c
          src/lib/money.c src/lib/utf8.c src/lib/gbk.c"
 cflags="-std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc -Wall -Wextra -Wshadow
@@ -33,13 +34,14 @@ if ! { "$clang" -O1 tools/embed.c -o "$out/embed" &&
 	status=1
 fi
 
-for name in money gbk address; do
+for name in money gbk address csv; do
 	bin="$out/fuzz_$name"
 	corpus="$out/corpus_$name"
 	log="$out/fuzz_$name.log"
 	extra=""
 	case $name in
 	address) extra="src/orders/address.c src/orders/phone.c $out/divisions_embed.c" ;;
+	csv) extra="src/io/csv.c" ;;
 	esac
 
 	# shellcheck disable=SC2086 # word splitting of the flag and source lists is intended

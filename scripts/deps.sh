@@ -9,6 +9,7 @@ PKGS=(
   libcmocka-dev clang libclang-rt-14-dev
   postgresql python3 curl
   wrk nginx-light
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk libzint-dev poppler-utils
 )
 
 missing=()

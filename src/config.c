@@ -35,6 +35,8 @@ static const struct cfg_def defs[] = {
 	INT(threads, "threads", "DIANPU_THREADS", "0", 0, 256, "worker threads (0 = one per core)"),
 	INT(max_body_kb, "max-body-kb", "DIANPU_MAX_BODY_KB", "10240", 1, 1048576,
 	    "largest request body in KiB (larger gets 413)"),
+	INT(max_upload_mb, "max-upload-mb", "DIANPU_MAX_UPLOAD_MB", "2048", 1, 65536,
+	    "largest file upload (imports) in MiB"),
 	INT(timeout_s, "timeout", "DIANPU_TIMEOUT", "60", 1, 3600, "idle connection timeout, seconds"),
 	INT(session_hours, "session-hours", "DIANPU_SESSION_HOURS", "12", 1, 720,
 	    "session lifetime in hours"),

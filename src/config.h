@@ -19,6 +19,7 @@ struct config {
 	char log_level[16];
 	int threads;
 	int max_body_kb;
+	int max_upload_mb;
 	int timeout_s;
 	int session_hours;
 	int login_window_min;

@@ -27,6 +27,8 @@ static const struct {
 	{ "serve", cmd_serve, "运行 HTTP 服务 / run the HTTP API server" },
 	{ "migrate", cmd_migrate, "升级数据库结构 / apply database migrations" },
 	{ "demo", cmd_demo, "写入演示数据 / load demo data" },
+	{ "import", cmd_import, "导入平台订单 taobao-orders / import seller-center exports" },
+	{ "gen", cmd_gen, "生成测试数据 taobao-orders / generate test export files" },
 	{ "user", cmd_user, "用户管理 add|passwd|list|disable / manage users" },
 	{ "store", cmd_store, "店铺管理 add|list / manage stores" },
 	{ "policy", cmd_policy, "店铺策略 show|set / show or set a store's policy" },

@@ -19,6 +19,8 @@ int cmd_store(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 /* Shared by the commands. */
 /* Loads the config (flags, env, file); the leftover positional args are

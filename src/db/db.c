@@ -12,6 +12,7 @@
 
 struct db_cache_entry {
 	struct db_cache_entry *next;
+	const char *key; /* the caller's pointer */
 	char *sql;
 	struct db_stmt *st;
 	int in_use;
@@ -76,22 +77,21 @@ int db_exec(struct db *db, const char *sql, struct err *err)
 	return db->ops->exec(db, sql, err);
 }
 
-static unsigned hash_sql(const char *s)
+/* SQL is always a string literal (STYLE.md section 6), so its address is a cheap
+ * and stable bucket key; strcmp() still confirms the text. */
+static unsigned bucket_of(const char *sql, size_t n)
 {
-	unsigned h = 5381;
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
+	return (unsigned)(((uintptr_t)sql >> 3) % n);
 }
 
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct err *err)
 {
-	unsigned b = hash_sql(sql) % ARRAY_SIZE(db->cache);
+	unsigned b = bucket_of(sql, ARRAY_SIZE(db->cache));
 	struct db_cache_entry *e;
 	int rc;
 
 	for (e = db->cache[b]; e; e = e->next) {
-		if (!e->in_use && strcmp(e->sql, sql) == 0) {
+		if (!e->in_use && e->key == sql && strcmp(e->sql, sql) == 0) {
 			e->in_use = 1;
 			*out = e->st;
 			return 0;
@@ -111,6 +111,7 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct err 
 		return 0;
 	}
 	e->sql = copy;
+	e->key = sql;
 	e->st = *out;
 	e->in_use = 1;
 	e->next = db->cache[b];

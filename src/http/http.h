@@ -22,6 +22,7 @@ struct arena;
 struct db;
 struct config;
 struct MHD_Connection;
+struct http_upload;
 
 #define HTTP_MAX_PARAMS 6
 
@@ -41,6 +42,7 @@ struct http_req {
 	int n_params;
 	const char *param_names[HTTP_MAX_PARAMS];
 	const char *param_values[HTTP_MAX_PARAMS];
+	const struct http_upload *upload; /* upload routes only */
 	int authenticated;
 	struct auth_user user;
 	char session_hash[AUTH_TOKEN_HEX];
@@ -60,7 +62,10 @@ struct http_route {
 	const char *pattern;  /* "/api/v1/stores/{code}" */
 	int (*fn)(struct http_req *req, struct http_resp *resp, struct err *err);
 	unsigned roles;       /* ROLE_BIT mask; 0 = public, no session needed */
+	unsigned flags;       /* HTTP_ROUTE_UPLOAD: multipart body streamed to files */
 };
+
+#define HTTP_ROUTE_UPLOAD 1u
 
 /* Route tables, one per module; the server walks them in order. */
 extern const struct http_route auth_routes[];
@@ -68,6 +73,8 @@ extern const struct http_route store_routes[];
 extern const struct http_route policy_routes[];
 extern const struct http_route audit_routes[];
 extern const struct http_route health_routes[];
+extern const struct http_route order_routes[];
+extern const struct http_route import_routes[];
 
 /* router.c: 1 when pattern matches path (params stored in req). */
 int http_route_match(const char *pattern, const char *path, struct http_req *req);

@@ -30,6 +30,7 @@
 #include "lib/log.h"
 #include "lib/sb.h"
 #include "lib/xalloc.h"
+#include "http/upload.h"
 #include "lib/common.h"
 
 struct http_server {
@@ -45,12 +46,15 @@ struct http_server {
 struct conn_ctx {
 	struct arena *arena;
 	struct sb body;
+	struct http_upload *upload; /* upload routes: the body streams to temp files */
 	int too_large;
+	int early_status;           /* an upload refused before its body was read */
 	struct timespec start;
 };
 
 static const struct http_route *const route_tables[] = {
-	health_routes, auth_routes, store_routes, policy_routes, audit_routes,
+	health_routes, auth_routes, store_routes, policy_routes, audit_routes, order_routes,
+	import_routes,
 };
 
 static double ms_since(const struct timespec *t0)
@@ -212,16 +216,18 @@ static int dispatch(struct http_server *s, struct conn_ctx *ctx, struct MHD_Conn
 	req.path = url;
 	req.body = ctx->body.buf;
 	req.body_len = ctx->body.len;
+	req.upload = ctx->upload;
 	req.lang = request_lang(conn);
 	req.address = client_address(conn, ctx->arena);
 	req.now_utc = (int64_t)time(NULL);
 	request_id(s, req.id);
 	resp.status = 200;
 
-	if (ctx->too_large)
-		rc = err_setf(&err, ERR_TOO_LARGE, "", "请求体超过 %d KiB 上限",
-			      "request body exceeds the %d KiB limit", s->cfg->max_body_kb,
-			      s->cfg->max_body_kb);
+	if (ctx->too_large || (ctx->upload && ctx->upload->too_large))
+		rc = err_set(&err, ERR_TOO_LARGE, "", "请求体超过上限", "request body exceeds the limit");
+	else if (ctx->upload && ctx->upload->failed)
+		rc = err_set(&err, ERR_INVALID, "", "上传的表单无法读取(应为 multipart/form-data)",
+			     "the uploaded form cannot be read (multipart/form-data expected)");
 	else
 		rc = run_route(s, &req, &resp, &err);
 	if (req.db) {
@@ -252,6 +258,47 @@ static int dispatch(struct http_server *s, struct conn_ctx *ctx, struct MHD_Conn
 	return ret;
 }
 
+static const struct http_route *upload_route(struct http_req *req)
+{
+	int known;
+	const struct http_route *r = find_route(req, &known);
+	return r && (r->flags & HTTP_ROUTE_UPLOAD) ? r : NULL;
+}
+
+/* An upload route checks the session and role before the body is read, so an
+ * anonymous client cannot make the server spool gigabytes first. */
+static enum MHD_Result upload_start(struct http_server *s, struct conn_ctx *ctx,
+				    struct MHD_Connection *conn, const char *url, const char *method)
+{
+	struct http_req req = { 0 };
+	struct err err = ERR_INIT;
+	req.arena = ctx->arena;
+	req.conn = conn;
+	req.method = method;
+	req.path = url;
+	req.now_utc = (int64_t)time(NULL);
+	const struct http_route *r = upload_route(&req);
+	if (!r)
+		return MHD_YES;
+	req.db = db_pool_get(s->pool);
+	int rc = authenticate(&req, r->roles, &err);
+	db_pool_put(s->pool, req.db);
+	if (!rc) {
+		ctx->upload = http_upload_new(conn, (int64_t)s->cfg->max_upload_mb << 20);
+		if (!ctx->upload)
+			rc = err_set(&err, ERR_INVALID, "", "上传应为 multipart/form-data",
+				     "an upload must be multipart/form-data");
+	}
+	if (!rc)
+		return MHD_YES;
+	json_t *body = http_error_json(&err, request_lang(conn));
+	int ret = queue_json(conn, err_http_status(rc), body, NULL);
+	json_decref(body);
+	log_info("event=request method=%s path=%s status=%d error=%s", method, url,
+		 err_http_status(rc), err_code_name(rc));
+	return ret == MHD_YES ? MHD_YES : MHD_NO;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
 			      const char *method, const char *version, const char *upload_data,
 			      size_t *upload_data_size, void **con_cls)
@@ -273,6 +320,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
 		*con_cls = ctx;
 		atomic_fetch_add(&s->active, 1);
+		return upload_start(s, ctx, conn, url, method);
+	}
+	if (*upload_data_size && ctx->upload) {
+		http_upload_feed(ctx->upload, upload_data, *upload_data_size);
+		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -298,6 +350,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!ctx)
 		return;
 	sb_release(&ctx->body);
+	http_upload_free(ctx->upload);
 	arena_free(ctx->arena);
 	xfree(ctx);
 	*con_cls = NULL;

@@ -65,6 +65,54 @@ enum order_action {
 	ORDER_ACT__COUNT
 };
 
+/* An order as the rules and the API see it. Strings are borrowed (from the
+ * request's arena or a database row). Money in fen, times UTC seconds (0 = none). */
+struct order {
+	int64_t id;
+	int64_t store_id;
+	const char *store_code;
+	const char *platform_order_no;
+	const char *buyer_nick;
+	const char *buyer_alipay;
+	const char *receiver_name;
+	const char *receiver_phone;
+	const char *receiver_address;
+	const char *province, *city, *district;
+	const char *shipping_method;
+	int64_t goods_fen, postage_fen, total_fen, paid_fen, refund_fen;
+	const char *platform_status; /* as exported */
+	enum order_pstatus pstatus;
+	enum order_stage stage;
+	enum order_stage hold_from;  /* meaningful when stage is on_hold */
+	const char *hold_reason;
+	const char *exception;       /* ORD-13 reasons, empty when none */
+	const char *buyer_message;
+	const char *seller_memo;
+	const char *item_title;
+	int64_t item_kinds, item_qty;
+	const char *platform_courier, *platform_tracking_no;
+	const char *courier, *tracking_no;
+	int64_t weight_g;            /* -1 when not weighed */
+	int64_t created_utc, paid_utc;
+	int64_t version;
+	int64_t imported_utc, updated_utc;
+	int64_t import_id;
+};
+
+struct order_item {
+	int64_t id;
+	int64_t line_no;
+	const char *title;
+	int64_t price_fen;
+	int64_t qty;
+	const char *external_code;
+	const char *attrs;
+	const char *package_info;
+	const char *memo;
+	const char *platform_status;
+	const char *sku_code;
+};
+
 const char *order_stage_name(enum order_stage s);     /* "pending_audit" */
 const char *order_stage_label_zh(enum order_stage s); /* "待审核" */
 int order_stage_parse(const char *s, enum order_stage *out) WUR;

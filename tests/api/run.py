@@ -19,6 +19,10 @@ import threading
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import orders_cases  # noqa: E402
+import kill_cases  # noqa: E402
+
 ROLES = ["boss", "operations", "cs_presale", "cs_aftersale", "cs_lead", "cs_mentor",
          "warehouse", "designer", "trade_sales", "trade_assistant", "finance", "hr",
          "distributor"]
@@ -607,10 +611,12 @@ def main():
         tests_policy(s, tokens)
         tests_data_permissions(s, tokens)
         tests_cli(a.bin, a.db, engine, s, tokens)
+        orders_cases.add_tests(s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         tests_rate_limit(s)
     finally:
         s.stop()
     tests_address_limit(a.bin, a.db)
+    kill_cases.add_tests(a.bin, a.db, case, expect, run_cli)
     print("api: %d passed, %d failed" % (RESULTS["passed"], RESULTS["failed"]))
     return 1 if RESULTS["failed"] else 0
 

@@ -1,0 +1,155 @@
+/*
+ * import_http.c - POST /api/v1/imports (multipart: store, kind, orders, items)
+ * answers 202 {"import_id","status":"running"} at once and runs the import in
+ * a thread of its own with its own database connection; GET /api/v1/imports/{id}
+ * gives progress (bytes, percent, counts) and, when done, the result with the
+ * rejected rows.
+ */
+#include "orders/import_job.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db/db.h"
+#include "http/http.h"
+#include "http/upload.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "stores/stores.h"
+#include "lib/common.h"
+
+#define IMPORTERS (ROLE_BIT(ROLE_BOSS) | ROLE_BIT(ROLE_OPERATIONS) | ROLE_BIT(ROLE_CS_LEAD) | \
+		   ROLE_BIT(ROLE_WAREHOUSE))
+
+struct job {
+	char db_url[512];
+	struct auth_user who;
+	int64_t id, store_id;
+	int orders_fd, items_fd; /* dup()ed: the upload's own copies close with the request */
+};
+
+static void job_free(struct job *j)
+{
+	if (j->orders_fd >= 0)
+		close(j->orders_fd);
+	if (j->items_fd >= 0)
+		close(j->items_fd);
+	xfree(j);
+}
+
+static void *job_main(void *p)
+{
+	struct job *j = p;
+	struct err err = ERR_INIT;
+	struct db *db = NULL;
+	json_t *result = NULL;
+	const struct addr_table *addrs = import_addr_table(&err);
+
+	if (addrs && db_open(j->db_url, &db, &err) == 0 &&
+	    import_job_run_taobao(db, &j->who, j->id, j->store_id, j->orders_fd, j->items_fd, addrs,
+				  &result, &err) == 0)
+		log_info("event=import_done id=%lld", (long long)j->id);
+	else
+		log_error("event=import_failed id=%lld error=\"%s\"", (long long)j->id, err.msg_en);
+	json_decref(result);
+	db_close(db);
+	job_free(j);
+	return NULL;
+}
+
+static int dup_file(const struct http_upload_file *f, int *out, struct err *err)
+{
+	*out = -1;
+	if (!f)
+		return 0;
+	*out = dup(f->fd);
+	if (*out < 0 || lseek(*out, 0, SEEK_SET) != 0)
+		return err_set(err, ERR_IO, "", "无法读取上传的文件", "cannot read the uploaded file");
+	return 0;
+}
+
+static int job_start(struct http_req *req, const struct store *s, struct job *j,
+		     struct err *err)
+{
+	const struct http_upload_file *of = http_upload_get_file(req->upload, "orders");
+	const struct http_upload_file *itf = http_upload_get_file(req->upload, "items");
+	int64_t bytes = of->size + (itf ? itf->size : 0);
+	pthread_t t;
+	pthread_attr_t attr;
+
+	snprintf(j->db_url, sizeof j->db_url, "%s", req->cfg->db);
+	j->who = req->user;
+	j->store_id = s->id;
+	int rc = dup_file(of, &j->orders_fd, err);
+	if (!rc)
+		rc = dup_file(itf, &j->items_fd, err);
+	if (!rc)
+		rc = import_job_create(req->db, &req->user, s->id, "taobao-orders", of->filename,
+				       bytes, req->now_utc, &j->id, err);
+	if (rc)
+		return rc;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &attr, job_main, j);
+	pthread_attr_destroy(&attr);
+	return rc ? err_set(err, ERR_INTERNAL, "", "无法启动导入任务", "cannot start the import") : 0;
+}
+
+static int imports_create(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	const char *code = req->upload ? http_upload_field(req->upload, "store") : NULL;
+	const char *kind = req->upload ? http_upload_field(req->upload, "kind") : NULL;
+	struct store s;
+	int rc;
+
+	if (!req->upload)
+		return err_set(err, ERR_INVALID, "", "上传应为 multipart/form-data",
+			       "an upload must be multipart/form-data");
+	if (!code)
+		return err_set(err, ERR_UNPROCESSABLE, "store", "缺少字段 store", "field store is required");
+	if (kind && strcmp(kind, "taobao-orders") != 0)
+		return err_set(err, ERR_UNPROCESSABLE, "kind", "kind 应为 taobao-orders",
+			       "kind must be taobao-orders");
+	if (!http_upload_get_file(req->upload, "orders"))
+		return err_set(err, ERR_UNPROCESSABLE, "orders", "缺少订单报表文件 orders",
+			       "the orders file (part \"orders\") is required");
+	rc = store_visible(req->db, req->user.id, code, &s, err);
+	if (rc)
+		return rc;
+	struct job *j = xcalloc(1, sizeof *j);
+	if (!j)
+		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	j->orders_fd = j->items_fd = -1;
+	rc = job_start(req, &s, j, err);
+	if (rc) {
+		job_free(j);
+		return rc;
+	}
+	resp->status = 202;
+	resp->json = json_pack("{s:I,s:s}", "import_id", (json_int_t)j->id, "status", "running");
+	return 0;
+}
+
+static int imports_get(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	char *end;
+	const char *s = http_param(req, "id");
+	long long id = strtoll(s, &end, 10);
+	json_t *job;
+
+	if (*end || id <= 0)
+		return err_set(err, ERR_NOT_FOUND, "id", "导入任务不存在", "no such import");
+	int rc = import_job_get(req->db, id, req->user.id, &job, err);
+	if (!rc)
+		resp->json = job;
+	return rc;
+}
+
+const struct http_route import_routes[] = {
+	{ "POST", "/api/v1/imports", imports_create, IMPORTERS, HTTP_ROUTE_UPLOAD },
+	{ "GET", "/api/v1/imports/{id}", imports_get, IMPORTERS },
+	{ NULL, NULL, NULL, 0, 0 },
+};

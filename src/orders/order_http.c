@@ -1,0 +1,632 @@
+/*
+ * order_http.c - the orders API (ORD-3 ORD-4 ORD-5 ORD-13).
+ *
+ *   GET   /api/v1/orders?store=&stage=&exception=1&status=&from=&to=&buyer=&receiver=
+ *                       &phone4=&sku=&tracking=&order_no=&page=&page_size=
+ *   GET   /api/v1/orders/{id}              order, items, memos, timeline, tasks
+ *   PATCH /api/v1/orders/{id}              ORD-4 edit: receiver fields, or one item line
+ *   POST  /api/v1/orders/{id}/{action}     audit hold release print pick verify pack ship
+ *                                          deliver cancel
+ *   POST  /api/v1/orders/batch/{action}    {"ids":[...]} -> a result per order
+ *   POST  /api/v1/orders/{id}/memos        {"kind","value"[,"before"]}
+ *   GET   /api/v1/tasks?role=&status=&order_id=;  POST /api/v1/tasks/{id}/done
+ *   GET   /api/v1/reports/orders?store=CODE[&from=&to=]
+ * Receiver phone and address are masked for roles that don't need them (SPEC section 0).
+ */
+#include "orders/order.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "lib/arena.h"
+#include "lib/cal.h"
+#include "lib/mask.h"
+#include "lib/sb.h"
+#include "orders/order_db.h"
+#include "stores/stores.h"
+#include "lib/common.h"
+
+#define ORDER_READERS                                                                         \
+	(ROLE_BIT(ROLE_BOSS) | ROLE_BIT(ROLE_OPERATIONS) | ROLE_BIT(ROLE_CS_PRESALE) |         \
+	 ROLE_BIT(ROLE_CS_AFTERSALE) | ROLE_BIT(ROLE_CS_LEAD) | ROLE_BIT(ROLE_CS_MENTOR) |     \
+	 ROLE_BIT(ROLE_WAREHOUSE) | ROLE_BIT(ROLE_FINANCE))
+#define ORDER_EDITORS                                                                         \
+	(ROLE_BIT(ROLE_BOSS) | ROLE_BIT(ROLE_CS_LEAD) | ROLE_BIT(ROLE_CS_PRESALE) |            \
+	 ROLE_BIT(ROLE_CS_AFTERSALE))
+#define ORDER_AUDITORS (ORDER_EDITORS | ROLE_BIT(ROLE_WAREHOUSE))
+#define WAREHOUSE_ROLES (ROLE_BIT(ROLE_BOSS) | ROLE_BIT(ROLE_CS_LEAD) | ROLE_BIT(ROLE_WAREHOUSE))
+
+static const char *masked(struct http_req *req, const char *s, int address)
+{
+	if (role_sees_customer_pii(req->user.role) || !*s)
+		return s;
+	struct sb sb;
+	struct err ignored = ERR_INIT;
+	sb_init_arena(&sb, req->arena, 4096);
+	if (address)
+		mask_address(s, &sb);
+	else
+		mask_phone(s, &sb);
+	const char *m = sb_take(&sb, &ignored);
+	return m ? m : "****";
+}
+
+static json_t *time_json(int64_t utc)
+{
+	char buf[CAL_BUF];
+	return utc ? json_string(cal_format_iso(utc, buf)) : json_null();
+}
+
+static json_t *order_json(struct http_req *req, const struct order *o)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_integer(o->id));
+	json_object_set_new(j, "store", json_string(o->store_code));
+	json_object_set_new(j, "order_no", json_string(o->platform_order_no));
+	json_object_set_new(j, "buyer_nick", json_string(o->buyer_nick));
+	json_object_set_new(j, "receiver_name", json_string(o->receiver_name));
+	json_object_set_new(j, "receiver_phone", json_string(masked(req, o->receiver_phone, 0)));
+	json_object_set_new(j, "receiver_address", json_string(masked(req, o->receiver_address, 1)));
+	json_object_set_new(j, "province", json_string(o->province));
+	json_object_set_new(j, "city", json_string(o->city));
+	json_object_set_new(j, "district", json_string(o->district));
+	json_object_set_new(j, "goods_fen", json_integer(o->goods_fen));
+	json_object_set_new(j, "postage_fen", json_integer(o->postage_fen));
+	json_object_set_new(j, "total_fen", json_integer(o->total_fen));
+	json_object_set_new(j, "paid_fen", json_integer(o->paid_fen));
+	json_object_set_new(j, "platform_status", json_string(o->platform_status));
+	json_object_set_new(j, "stage", json_string(order_stage_name(o->stage)));
+	json_object_set_new(j, "stage_label", json_string(order_stage_label_zh(o->stage)));
+	json_object_set_new(j, "hold_from", o->stage == ORDER_STAGE_ON_HOLD
+						    ? json_string(order_stage_name(o->hold_from))
+						    : json_null());
+	json_object_set_new(j, "hold_reason", json_string(o->hold_reason));
+	json_object_set_new(j, "exception", json_string(o->exception));
+	json_object_set_new(j, "buyer_message", json_string(o->buyer_message));
+	json_object_set_new(j, "seller_memo", json_string(o->seller_memo));
+	json_object_set_new(j, "item_title", json_string(o->item_title));
+	json_object_set_new(j, "item_qty", json_integer(o->item_qty));
+	json_object_set_new(j, "courier", json_string(*o->courier ? o->courier : o->platform_courier));
+	json_object_set_new(j, "tracking_no",
+			    json_string(*o->tracking_no ? o->tracking_no : o->platform_tracking_no));
+	json_object_set_new(j, "weight_g", o->weight_g >= 0 ? json_integer(o->weight_g) : json_null());
+	json_object_set_new(j, "created_at", time_json(o->created_utc));
+	json_object_set_new(j, "paid_at", time_json(o->paid_utc));
+	json_object_set_new(j, "version", json_integer(o->version));
+	return j;
+}
+
+static int parse_id(const char *s, int64_t *out, struct err *err)
+{
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || *end || v <= 0)
+		return err_set(err, ERR_NOT_FOUND, "id", "订单不存在", "no such order");
+	*out = v;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- list */
+
+struct list_ctx {
+	struct http_req *req;
+	json_t *items;
+};
+
+static int list_add(const struct order *o, void *p)
+{
+	struct list_ctx *c = p;
+	return json_array_append_new(c->items, order_json(c->req, o)) ? ERR_NOMEM : 0;
+}
+
+static int time_query(struct http_req *req, const char *name, int64_t *out, struct err *err)
+{
+	const char *s = http_query(req, name);
+	*out = 0;
+	if (!s || !*s)
+		return 0;
+	return cal_parse(s, out, err) ? err_setf(err, ERR_INVALID, name, "参数 %s 不是有效时间",
+						 "parameter %s is not a valid time", name)
+				      : 0;
+}
+
+static int store_query(struct http_req *req, int64_t *store_id, struct err *err)
+{
+	const char *code = http_query(req, "store");
+	struct store s;
+	*store_id = 0;
+	if (!code || !*code)
+		return 0;
+	int rc = store_visible(req->db, req->user.id, code, &s, err);
+	if (!rc)
+		*store_id = s.id;
+	return rc;
+}
+
+static const char *q(struct http_req *req, const char *name)
+{
+	const char *s = http_query(req, name);
+	return s && *s ? s : NULL;
+}
+
+static int filter_from_query(struct http_req *req, struct order_filter *f, struct err *err)
+{
+	enum order_stage stage;
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	f->user_id = req->user.id;
+	rc = store_query(req, &f->store_id, err);
+	if (!rc)
+		rc = http_query_int(req, "page", 1, 1000000, 1, &f->page, err);
+	if (!rc)
+		rc = http_query_int(req, "page_size", 1, 500, 50, &f->page_size, err);
+	int64_t exc = 0;
+	if (!rc)
+		rc = http_query_int(req, "exception", 0, 1, 0, &exc, err);
+	f->exception_only = (int)exc;
+	if (!rc)
+		rc = time_query(req, "from", &f->from_utc, err);
+	if (!rc)
+		rc = time_query(req, "to", &f->to_utc, err);
+	f->stage = q(req, "stage");
+	if (!rc && f->stage && order_stage_parse(f->stage, &stage))
+		rc = err_set(err, ERR_INVALID, "stage", "未知的订单阶段", "unknown stage");
+	f->platform_status = q(req, "status");
+	f->buyer = q(req, "buyer");
+	f->receiver = q(req, "receiver");
+	f->phone_last4 = q(req, "phone4");
+	f->sku = q(req, "sku");
+	f->tracking_no = q(req, "tracking");
+	f->order_no = q(req, "order_no");
+	return rc;
+}
+
+static int orders_list(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	struct order_filter f;
+	struct list_ctx c = { req, json_array() };
+	int64_t total = 0;
+	int rc = filter_from_query(req, &f, err);
+
+	if (!rc)
+		rc = order_list(req->db, &f, req->arena, list_add, &c, &total, err);
+	if (rc) {
+		json_decref(c.items);
+		return rc;
+	}
+	resp->json = json_pack("{s:o,s:I,s:I,s:I}", "items", c.items, "total", (json_int_t)total,
+			       "page", (json_int_t)f.page, "page_size", (json_int_t)f.page_size);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- detail */
+
+static int item_add(const struct order_item *it, void *arr)
+{
+	json_t *j = json_pack("{s:I,s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "line_no",
+			      (json_int_t)it->line_no, "title", it->title, "price_fen",
+			      (json_int_t)it->price_fen, "qty", (json_int_t)it->qty, "sku_code",
+			      it->sku_code, "attrs", it->attrs, "external_code", it->external_code,
+			      "package_info", it->package_info, "platform_status", it->platform_status);
+	return json_array_append_new(arr, j) ? ERR_NOMEM : 0;
+}
+
+static int event_add_json(const struct order_event *e, void *arr)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "at", time_json(e->at_utc));
+	json_object_set_new(j, "user", json_string(e->username ? e->username : ""));
+	json_object_set_new(j, "action", json_string(e->action ? e->action : ""));
+	json_object_set_new(j, "from_stage", e->from_stage ? json_string(e->from_stage) : json_null());
+	json_object_set_new(j, "to_stage", e->to_stage ? json_string(e->to_stage) : json_null());
+	json_object_set_new(j, "detail", json_string(e->detail ? e->detail : ""));
+	return json_array_append_new(arr, j) ? ERR_NOMEM : 0;
+}
+
+static int memo_add_json(const struct order_memo_row *m, void *arr)
+{
+	json_t *j = json_pack("{s:I,s:o,s:s,s:s,s:s,s:s}", "id", (json_int_t)m->id, "at",
+			      time_json(m->at_utc), "kind", m->kind, "value", m->value, "text",
+			      m->text, "author", m->author);
+	return json_array_append_new(arr, j) ? ERR_NOMEM : 0;
+}
+
+static json_t *task_json(const struct order_task *t)
+{
+	json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)t->id, "kind",
+			      t->kind, "role", t->role, "status", t->status, "text", t->text,
+			      "note", t->note ? t->note : "", "created_at", time_json(t->created_utc),
+			      "done_at", time_json(t->done_utc));
+	json_object_set_new(j, "order_id", t->order_id ? json_integer(t->order_id) : json_null());
+	json_object_set_new(j, "order_no", json_string(t->order_no ? t->order_no : ""));
+	json_object_set_new(j, "store", json_string(t->store_code ? t->store_code : ""));
+	return j;
+}
+
+static int task_add_json(const struct order_task *t, void *arr)
+{
+	return json_array_append_new(arr, task_json(t)) ? ERR_NOMEM : 0;
+}
+
+/* The imported event is the order's row itself: one timeline line without one
+ * event row per imported order. */
+static json_t *timeline_start(const struct order *o)
+{
+	return json_pack("{s:o,s:s,s:s,s:n,s:s,s:s}", "at", time_json(o->imported_utc), "user",
+			 "import", "action", "import", "from_stage", "to_stage", "pending_audit",
+			 "detail", o->platform_status);
+}
+
+static int order_answer(struct http_req *req, struct http_resp *resp, int64_t id,
+			struct err *err)
+{
+	struct order o;
+	json_t *items = json_array(), *events = json_array(), *memos = json_array(),
+	       *tasks = json_array();
+	int rc = order_get(req->db, req->arena, id, req->user.id, &o, err);
+
+	if (!rc)
+		rc = order_items_each(req->db, req->arena, id, item_add, items, err);
+	if (!rc)
+		json_array_append_new(events, timeline_start(&o));
+	if (!rc)
+		rc = order_events_each(req->db, id, event_add_json, events, err);
+	if (!rc)
+		rc = order_memos_each(req->db, id, memo_add_json, memos, err);
+	if (!rc)
+		rc = order_tasks_each(req->db, NULL, NULL, id, req->user.id, task_add_json, tasks, err);
+	if (rc) {
+		json_decref(items);
+		json_decref(events);
+		json_decref(memos);
+		json_decref(tasks);
+		return rc;
+	}
+	json_t *j = order_json(req, &o);
+	json_object_set_new(j, "items", items);
+	json_object_set_new(j, "timeline", events);
+	json_object_set_new(j, "memos", memos);
+	json_object_set_new(j, "tasks", tasks);
+	resp->json = json_pack("{s:o}", "order", j);
+	return 0;
+}
+
+static int orders_get(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	int64_t id;
+	int rc = parse_id(http_param(req, "id"), &id, err);
+	return rc ? rc : order_answer(req, resp, id, err);
+}
+
+/* ---------------------------------------------------------------- actions */
+
+static unsigned action_roles(const char *action)
+{
+	enum order_action a;
+	if (strcmp(action, "cancel") == 0)
+		return ORDER_EDITORS;
+	if (order_action_parse(action, &a))
+		return 0;
+	if (a == ORDER_ACT_AUDIT || a == ORDER_ACT_HOLD || a == ORDER_ACT_RELEASE)
+		return ORDER_AUDITORS;
+	return WAREHOUSE_ROLES;
+}
+
+static int action_allowed(struct http_req *req, const char *action, struct err *err)
+{
+	unsigned roles = action_roles(action);
+	if (!roles)
+		return err_setf(err, ERR_NOT_FOUND, "action", "未知的订单操作 %s",
+				"unknown order action %s", action, action);
+	if (!(roles & ROLE_BIT(req->user.role)))
+		return err_set(err, ERR_FORBIDDEN, "action", "当前角色无权执行此订单操作",
+			       "your role may not do this order action");
+	return 0;
+}
+
+struct act_body {
+	struct order_act_args args;
+	const char *reason;
+};
+
+static int act_body_read(struct http_req *req, json_t **body, struct act_body *b,
+			 struct err *err)
+{
+	int rc = 0;
+	memset(b, 0, sizeof *b);
+	*body = NULL;
+	if (!req->body_len)
+		return 0;
+	rc = http_body_object(req, body, err);
+	if (!rc)
+		rc = json_int_field(*body, "version", 0, 1, INT64_MAX, &b->args.expect_version, err);
+	if (!rc)
+		rc = json_int_field(*body, "weight_g", 0, 1, 100000, &b->args.weight_g, err);
+	if (!rc)
+		rc = json_str_field(*body, "courier", 0, 40, &b->args.courier, err);
+	if (!rc)
+		rc = json_str_field(*body, "tracking_no", 0, 40, &b->args.tracking_no, err);
+	if (!rc)
+		rc = json_str_field(*body, "reason", 0, 200, &b->reason, err);
+	b->args.reason = b->reason;
+	return rc;
+}
+
+static int run_action(struct http_req *req, int64_t id, const char *action,
+		      const struct act_body *b, struct err *err)
+{
+	struct order o;
+	enum order_action a;
+	int rc = order_get(req->db, req->arena, id, req->user.id, &o, err);
+	if (rc)
+		return rc;
+	if (strcmp(action, "cancel") == 0) {
+		struct order_edit e = { .expect_version = b->args.expect_version,
+					.kind = ORDER_CHANGE_CANCEL, .reason = b->reason };
+		struct order_edit_result res;
+		return order_edit_apply(req->db, &req->user, id, &e, req->now_utc, &res, err);
+	}
+	if (order_action_parse(action, &a))
+		return err_set(err, ERR_NOT_FOUND, "action", "未知的订单操作", "unknown order action");
+	return order_act(req->db, &req->user, id, a, &b->args, req->now_utc, err);
+}
+
+static int orders_action(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	const char *action = http_param(req, "action");
+	struct act_body b;
+	json_t *body = NULL;
+	int64_t id;
+	int rc = parse_id(http_param(req, "id"), &id, err);
+
+	if (!rc)
+		rc = action_allowed(req, action, err);
+	if (!rc)
+		rc = act_body_read(req, &body, &b, err);
+	if (!rc)
+		rc = run_action(req, id, action, &b, err);
+	json_decref(body);
+	return rc ? rc : order_answer(req, resp, id, err);
+}
+
+/* Batch: each order in its own transaction, so one refusal does not stop the rest. */
+static int orders_batch(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	const char *action = http_param(req, "action");
+	struct act_body b;
+	json_t *body = NULL, *ids, *v, *results;
+	size_t i;
+	int rc = action_allowed(req, action, err);
+
+	if (!rc)
+		rc = act_body_read(req, &body, &b, err);
+	ids = body ? json_object_get(body, "ids") : NULL;
+	if (!rc && (!json_is_array(ids) || json_array_size(ids) == 0 || json_array_size(ids) > 1000))
+		rc = err_set(err, ERR_UNPROCESSABLE, "ids", "ids 应为 1–1000 个订单编号的数组",
+			     "ids must be an array of 1-1000 order ids");
+	if (rc) {
+		json_decref(body);
+		return rc;
+	}
+	b.args.expect_version = 0; /* a batch acts on what each order is now */
+	results = json_array();
+	int ok = 0, failed = 0;
+	json_array_foreach(ids, i, v) {
+		struct err e1 = ERR_INIT;
+		int64_t id = json_is_integer(v) ? json_integer_value(v) : 0;
+		int r = id > 0 ? run_action(req, id, action, &b, &e1)
+			       : err_set(&e1, ERR_NOT_FOUND, "id", "订单不存在", "no such order");
+		json_t *one = json_pack("{s:I,s:b}", "id", (json_int_t)id, "ok", !r);
+		if (r) {
+			json_t *ej = http_error_json(&e1, req->lang);
+			json_object_set(one, "error", json_object_get(ej, "error"));
+			json_decref(ej);
+		}
+		json_array_append_new(results, one);
+		r ? failed++ : ok++;
+	}
+	json_decref(body);
+	resp->json = json_pack("{s:o,s:i,s:i}", "results", results, "ok", ok, "failed", failed);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- edits and memos */
+
+static int edit_read(json_t *body, struct order_edit *e, struct err *err)
+{
+	int rc;
+	memset(e, 0, sizeof *e);
+	rc = json_int_field(body, "version", 1, 1, INT64_MAX, &e->expect_version, err);
+	if (!rc)
+		rc = json_str_field(body, "receiver_name", 0, 50, &e->receiver_name, err);
+	if (!rc)
+		rc = json_str_field(body, "receiver_phone", 0, 30, &e->receiver_phone, err);
+	if (!rc)
+		rc = json_str_field(body, "receiver_address", 0, 200, &e->receiver_address, err);
+	if (!rc)
+		rc = json_int_field(body, "item_line", 0, 1, 10000, &e->item_line, err);
+	if (!rc)
+		rc = json_str_field(body, "sku_code", 0, 64, &e->sku_code, err);
+	if (!rc)
+		rc = json_str_field(body, "attrs", 0, 200, &e->attrs, err);
+	if (!rc)
+		rc = json_int_field(body, "qty", 0, 1, 9999, &e->qty, err);
+	if (rc)
+		return rc;
+	int receiver = e->receiver_name || e->receiver_phone || e->receiver_address;
+	int items = e->item_line || e->sku_code || e->attrs || e->qty;
+	if (receiver == items)
+		return err_set(err, ERR_UNPROCESSABLE, "", "一次修改收货信息或一行商品,二者选一",
+			       "change either the receiver or one item line, one at a time");
+	if (items && !e->item_line)
+		return err_set(err, ERR_UNPROCESSABLE, "item_line", "修改商品需要 item_line",
+			       "an item change needs item_line");
+	e->kind = receiver ? ORDER_CHANGE_RECEIVER : ORDER_CHANGE_ITEMS;
+	return 0;
+}
+
+static int orders_patch(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	struct order_edit e;
+	struct order_edit_result res;
+	struct order o;
+	json_t *body = NULL;
+	int64_t id;
+	int rc = parse_id(http_param(req, "id"), &id, err);
+
+	if (!rc)
+		rc = order_get(req->db, req->arena, id, req->user.id, &o, err);
+	if (!rc)
+		rc = http_body_object(req, &body, err);
+	if (!rc)
+		rc = edit_read(body, &e, err);
+	if (!rc)
+		rc = order_edit_apply(req->db, &req->user, id, &e, req->now_utc, &res, err);
+	json_decref(body);
+	if (rc)
+		return rc;
+	rc = order_answer(req, resp, id, err);
+	if (!rc) {
+		static const char *const ways[] = { "in_place", "fix_papers", "reprint" };
+		json_object_set_new(resp->json, "change",
+				    json_pack("{s:s,s:s,s:s}", "way", ways[res.rule.way], "task",
+					      order_task_name(res.rule.task), "task_text",
+					      order_task_text_zh(res.rule.task)));
+	}
+	return rc;
+}
+
+static int orders_memo(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	const char *kind_s, *value, *before;
+	enum order_memo_kind kind;
+	int64_t id, memo_id;
+	struct order o;
+	json_t *body = NULL;
+	int rc = parse_id(http_param(req, "id"), &id, err);
+
+	if (!rc)
+		rc = order_get(req->db, req->arena, id, req->user.id, &o, err);
+	if (!rc)
+		rc = http_body_object(req, &body, err);
+	if (!rc)
+		rc = json_str_field(body, "kind", 1, 20, &kind_s, err);
+	if (!rc)
+		rc = json_str_field(body, "value", 1, 300, &value, err);
+	if (!rc)
+		rc = json_str_field(body, "before", 0, 200, &before, err);
+	if (!rc && order_memo_parse(kind_s, &kind))
+		rc = err_set(err, ERR_UNPROCESSABLE, "kind",
+			     "备注类型应为 address attribute courier invoice card delivery_time note 之一",
+			     "kind must be one of address attribute courier invoice card delivery_time note");
+	if (!rc)
+		rc = order_memo_add(req->db, &req->user, id, kind, before, value, req->now_utc,
+				    &memo_id, err);
+	json_decref(body);
+	if (rc)
+		return rc;
+	resp->status = 201;
+	return order_answer(req, resp, id, err);
+}
+
+/* ---------------------------------------------------------------- tasks */
+
+static int tasks_list(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	json_t *items = json_array();
+	int64_t order_id;
+	int rc = http_query_int(req, "order_id", 0, INT64_MAX, 0, &order_id, err);
+	if (!rc)
+		rc = order_tasks_each(req->db, q(req, "role"), q(req, "status"), order_id, req->user.id,
+				      task_add_json, items, err);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	resp->json = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int tasks_done(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	const char *note = NULL;
+	json_t *body = NULL;
+	int64_t id;
+	int rc = parse_id(http_param(req, "id"), &id, err);
+
+	if (!rc && req->body_len)
+		rc = http_body_object(req, &body, err);
+	if (!rc && body)
+		rc = json_str_field(body, "note", 0, 300, &note, err);
+	if (!rc)
+		rc = order_task_done(req->db, &req->user, id, note, req->now_utc, err);
+	json_decref(body);
+	if (!rc)
+		resp->json = json_pack("{s:b}", "ok", 1);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- report */
+
+static int group_add(const char *k, int64_t n, void *obj)
+{
+	return json_object_set_new(obj, k ? k : "", json_integer(n)) ? ERR_NOMEM : 0;
+}
+
+struct groups {
+	json_t *status, *stage;
+};
+
+static int status_add(const char *k, int64_t n, void *p)
+{
+	return group_add(k, n, ((struct groups *)p)->status);
+}
+
+static int stage_add(const char *k, int64_t n, void *p)
+{
+	return group_add(k, n, ((struct groups *)p)->stage);
+}
+
+static int reports_orders(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	const char *code = http_query(req, "store");
+	struct order_report r = { 0 };
+	struct groups g = { json_object(), json_object() };
+	struct store s;
+	int64_t from, to;
+	int rc = code ? store_visible(req->db, req->user.id, code, &s, err)
+		      : err_set(err, ERR_INVALID, "store", "缺少参数 store", "parameter store is required");
+
+	if (!rc)
+		rc = time_query(req, "from", &from, err);
+	if (!rc)
+		rc = time_query(req, "to", &to, err);
+	if (!rc)
+		rc = order_report(req->db, s.id, from, to, &r, status_add, stage_add, &g, err);
+	if (rc) {
+		json_decref(g.status);
+		json_decref(g.stage);
+		return rc;
+	}
+	resp->json = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "store", s.code, "orders",
+			       (json_int_t)r.orders, "item_lines", (json_int_t)r.item_lines,
+			       "items_qty", (json_int_t)r.items_qty, "buyers", (json_int_t)r.buyers,
+			       "paid_total_fen", (json_int_t)r.paid_total_fen, "by_status", g.status,
+			       "by_stage", g.stage);
+	return 0;
+}
+
+const struct http_route order_routes[] = {
+	{ "GET", "/api/v1/orders", orders_list, ORDER_READERS },
+	{ "POST", "/api/v1/orders/batch/{action}", orders_batch, ORDER_AUDITORS | WAREHOUSE_ROLES },
+	{ "GET", "/api/v1/orders/{id}", orders_get, ORDER_READERS },
+	{ "PATCH", "/api/v1/orders/{id}", orders_patch, ORDER_EDITORS },
+	{ "POST", "/api/v1/orders/{id}/memos", orders_memo, ORDER_EDITORS },
+	{ "POST", "/api/v1/orders/{id}/{action}", orders_action, ORDER_AUDITORS | WAREHOUSE_ROLES },
+	{ "GET", "/api/v1/tasks", tasks_list, ORDER_READERS },
+	{ "POST", "/api/v1/tasks/{id}/done", tasks_done, ORDER_AUDITORS | WAREHOUSE_ROLES },
+	{ "GET", "/api/v1/reports/orders", reports_orders, ORDER_READERS },
+	{ NULL, NULL, NULL, 0 },
+};

@@ -601,8 +601,10 @@ static int auto_audit_event(struct importer *im, int64_t order_id, struct err *e
 	return rc;
 }
 
+/* Inserts a new order with its items; *done = 0 when the order already exists
+ * (ON CONFLICT DO NOTHING), which spares new orders a lookup first. */
 static int order_insert(struct importer *im, const struct irow *o, const struct iitems *l,
-			const char *hash, struct err *err)
+			const char *hash, int *done, struct err *err)
 {
 	struct db_stmt *st;
 	struct sb why;
@@ -612,8 +614,10 @@ static int order_insert(struct importer *im, const struct irow *o, const struct 
 	int rc = db_prepare(im->db, "INSERT INTO orders (" PLATFORM_COLS ", store_id, platform_order_no,"
 				    " stage, exception, content_hash, import_id, imported_utc, updated_utc)"
 				    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-				    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+				    " ON CONFLICT (store_id, platform_order_no) DO NOTHING RETURNING id",
 			    &st, err);
+	*done = 0;
 	if (rc)
 		return rc;
 	int i = bind_platform(st, o, l);
@@ -629,8 +633,9 @@ static int order_insert(struct importer *im, const struct irow *o, const struct 
 	if (rc == DB_ROW)
 		id = db_col_int(st, 0);
 	db_done(st);
-	if (rc < 0)
-		return rc;
+	if (rc < 0 || rc == DB_DONE)
+		return rc < 0 ? rc : 0;
+	*done = 1;
 	rc = items_insert(im, id, l, err);
 	if (!rc && stage == ORDER_STAGE_AUDITED)
 		rc = auto_audit_event(im, id, err);
@@ -753,11 +758,15 @@ static int order_write(struct importer *im, struct irow *o, struct err *err)
 		return rc;
 	row_checks(im, o);
 	row_hash(o, &l, hash);
+	int inserted;
+	rc = order_insert(im, o, &l, hash, &inserted, err);
+	if (rc || inserted)
+		return rc;
 	rc = existing_find(im, o->order_no, &e, &found, err);
 	if (rc)
 		return rc;
 	if (!found)
-		return order_insert(im, o, &l, hash, err);
+		return err_set(err, ERR_CONFLICT, "", "订单导入冲突,请重试", "order import conflict; retry");
 	if (strcmp(e.hash, hash) == 0) {
 		im->c->unchanged++;
 		return 0;

@@ -96,6 +96,11 @@ int db_begin(struct db *db, struct err *err) WUR;
 int db_commit(struct db *db, struct err *err) WUR;
 void db_rollback(struct db *db);
 
+/* Bulk mode for imports: SQLite gets a larger page cache (index pages of a
+ * million-row import stop being read and written again per batch); other
+ * engines ignore it. */
+void db_bulk_mode(struct db *db, int on);
+
 /* A fixed set of connections shared by the server's worker threads. */
 struct db_pool;
 int db_pool_open(const char *url, int size, struct db_pool **out, struct err *err) WUR;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "lib/sb.h"
@@ -32,11 +33,39 @@ enum text_enc text_detect(const char *buf, size_t n)
 	return TEXT_GBK;
 }
 
+/* One decoder per thread, opened on first use and reset before each call:
+ * iconv_open() loads and parses the charset module, which costs more than
+ * converting a whole CSV record. A thread-specific key closes it when the
+ * thread ends. */
+static pthread_key_t cd_key;
+static pthread_once_t cd_once = PTHREAD_ONCE_INIT;
+
+static void cd_close(void *p)
+{
+	iconv_close((iconv_t)p);
+}
+
+static void cd_key_make(void)
+{
+	if (pthread_key_create(&cd_key, cd_close))
+		BUG("pthread_key_create");
+}
+
 static iconv_t open_decoder(void)
 {
-	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	pthread_once(&cd_once, cd_key_make);
+	iconv_t cd = (iconv_t)pthread_getspecific(cd_key);
+	if (cd) {
+		iconv(cd, NULL, NULL, NULL, NULL);
+		return cd;
+	}
+	cd = iconv_open("UTF-8", "GB18030");
 	if (cd == (iconv_t)-1)
 		cd = iconv_open("UTF-8", "GBK");
+	if (cd != (iconv_t)-1 && pthread_setspecific(cd_key, cd)) {
+		iconv_close(cd);
+		cd = (iconv_t)-1;
+	}
 	return cd;
 }
 
@@ -87,6 +116,5 @@ int gbk_to_utf8(const char *in, size_t n, struct sb *out, struct err *err)
 		goto out;
 	}
 out:
-	iconv_close(cd);
 	return rc;
 }

@@ -81,7 +81,7 @@ api "asan api sqlite" --bin "$ASAN_BUILD/dianpu" --db "sqlite:$TMP/api-asan.db"
 [ -n "${DIANPU_TEST_PG_URL:-}" ] && api "asan api postgres" --bin "$ASAN_BUILD/dianpu" --db "$DIANPU_TEST_PG_URL" --fresh-pg
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
-check "fuzz smoke (money, gbk)" env FUZZ_SECONDS="${FUZZ_SECONDS:-4}" bash tests/fuzz/run.sh
+check "fuzz smoke (money, gbk, address, csv, taobao)" env FUZZ_SECONDS="${FUZZ_SECONDS:-4}" bash tests/fuzz/run.sh
 
 echo
 if [ ${#FAILURES[@]} -gt 0 ]; then

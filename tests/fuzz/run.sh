@@ -34,7 +34,18 @@ if ! { "$clang" -O1 tools/embed.c -o "$out/embed" &&
 	status=1
 fi
 
-for name in money gbk address csv; do
+# The importer harness needs the schema compiled in too, and links storage.
+if ! "$out/embed" "$out/migrations_embed.c" db_migration_files migrations/ src/db/migrations/*.sql; then
+	echo "fuzz taobao: embedding migrations failed"
+	status=1
+fi
+taobao_src="src/io/csv.c src/io/taobao_format.c src/orders/import_taobao.c src/orders/order.c
+            src/orders/address.c src/orders/phone.c src/audit/audit_db.c src/policy/policy.c
+            src/db/db.c src/db/sqlite.c src/db/pg.c src/db/migrate.c src/lib/log.c src/lib/cal.c
+            $out/divisions_embed.c $out/migrations_embed.c"
+taobao_libs="-I/usr/include/postgresql -lsqlite3 -lpq -ljansson -lpthread"
+
+for name in money gbk address csv taobao; do
 	bin="$out/fuzz_$name"
 	corpus="$out/corpus_$name"
 	log="$out/fuzz_$name.log"
@@ -42,6 +53,7 @@ for name in money gbk address csv; do
 	case $name in
 	address) extra="src/orders/address.c src/orders/phone.c $out/divisions_embed.c" ;;
 	csv) extra="src/io/csv.c" ;;
+	taobao) extra="$taobao_src $taobao_libs" ;;
 	esac
 
 	# shellcheck disable=SC2086 # word splitting of the flag and source lists is intended

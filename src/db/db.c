@@ -232,6 +232,30 @@ void db_bulk_mode(struct db *db, int on)
 		log_warn("event=bulk_mode_failed");
 }
 
+/* ---------------------------------------------------------------- interned SQL */
+
+#define INTERN_MAX 1024
+
+static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *interned[INTERN_MAX];
+static int n_interned;
+
+const char *db_sql_intern(const char *sql)
+{
+	const char *found = NULL;
+	pthread_mutex_lock(&intern_lock);
+	for (int i = 0; i < n_interned && !found; i++)
+		if (strcmp(interned[i], sql) == 0)
+			found = interned[i];
+	if (!found && n_interned < INTERN_MAX) {
+		interned[n_interned] = xstrdup(sql);
+		if (interned[n_interned])
+			found = interned[n_interned++];
+	}
+	pthread_mutex_unlock(&intern_lock);
+	return found;
+}
+
 /* ---------------------------------------------------------------- pool */
 
 struct db_pool {

@@ -76,6 +76,10 @@ void db_close(struct db *db);
 const char *db_engine_name(const struct db *db);
 
 int db_exec(struct db *db, const char *sql, struct err *err) WUR;
+/* A process-lifetime copy of SQL text assembled from constant fragments, equal
+ * texts giving the same pointer, so the statement cache (keyed by the pointer)
+ * keeps one statement per distinct text. NULL past a fixed number of texts. */
+const char *db_sql_intern(const char *sql);
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct err *err) WUR;
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);
 void db_bind_text(struct db_stmt *st, int idx, const char *s);

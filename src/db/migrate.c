@@ -11,6 +11,7 @@
 #include "db/db.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -114,8 +115,32 @@ out:
 	return rc;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	const struct embed_file *const *x = a, *const *y = b;
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* The embedded files in name order, whatever order the build listed them in. */
+static const struct embed_file **sorted_files(size_t *n)
+{
+	size_t count = 0;
+	for (const struct embed_file *f = db_migration_files; f->name; f++)
+		count++;
+	const struct embed_file **v = xcalloc(count + 1, sizeof *v);
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < count; i++)
+		v[i] = &db_migration_files[i];
+	qsort(v, count, sizeof *v, by_name);
+	*n = count;
+	return v;
+}
+
 int db_migrate(struct db *db, int *applied, struct err *err)
 {
+	size_t nfiles = 0;
+	const struct embed_file **files = sorted_files(&nfiles);
 	int rc;
 
 	*applied = 0;
@@ -128,7 +153,10 @@ int db_migrate(struct db *db, int *applied, struct err *err)
 	}
 	rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 			 " id TEXT PRIMARY KEY, applied_utc BIGINT NOT NULL)", err);
-	for (const struct embed_file *f = db_migration_files; !rc && f->name; f++) {
+	if (!files && !rc)
+		rc = err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	for (size_t k = 0; !rc && k < nfiles; k++) {
+		const struct embed_file *f = files[k];
 		char id[128];
 		int done = 0;
 		if (ends_with(f->name, ".pg.sql"))
@@ -152,5 +180,6 @@ next:
 		if (db_exec(db, "SELECT pg_advisory_unlock(4242001)", &ignored))
 			log_warn("event=advisory_unlock_failed");
 	}
+	xfree(files);
 	return rc;
 }

@@ -95,74 +95,139 @@ static int read_order(struct db_stmt *st, struct arena *a, struct order *o)
 
 /* ---------------------------------------------------------------- list */
 
-/* The WHERE clause is fixed; absent filters bind NULL and drop out, so one
- * cached statement serves every combination and every value is bound. */
-#define LIST_WHERE \
-	" FROM orders o JOIN stores s ON s.id = o.store_id WHERE" ORDER_VISIBLE \
-	" AND (CAST(? AS BIGINT) = 0 OR o.store_id = ?)" \
-	" AND (CAST(? AS TEXT) IS NULL OR o.stage = ?)" \
-	" AND (CAST(? AS BIGINT) = 0 OR o.exception <> '')" \
-	" AND (CAST(? AS TEXT) IS NULL OR o.platform_status = ?)" \
-	" AND (CAST(? AS BIGINT) = 0 OR o.created_utc >= ?)" \
-	" AND (CAST(? AS BIGINT) = 0 OR o.created_utc < ?)" \
-	" AND (CAST(? AS TEXT) IS NULL OR o.buyer_nick = ?)" \
-	" AND (CAST(? AS TEXT) IS NULL OR o.receiver_name = ?)" \
-	" AND (CAST(? AS TEXT) IS NULL OR o.receiver_phone LIKE ?)" \
-	" AND (CAST(? AS TEXT) IS NULL OR o.id IN (SELECT order_id FROM order_items WHERE sku_code = ?))" \
-	" AND (CAST(? AS TEXT) IS NULL OR o.tracking_no = ? OR o.platform_tracking_no = ?)" \
-	" AND (CAST(? AS TEXT) IS NULL OR o.platform_order_no = ?)"
+/*
+ * The list query is assembled from fixed fragments, one per filter present, so
+ * the planner sees plain "col = ?" terms and uses the indexes; a single query
+ * with "(? IS NULL OR col = ?)" for every filter would scan a million rows.
+ * Fragments are constants (never user text), every value is bound, and the
+ * finished text is interned (db_sql_intern) so the statement cache keeps one
+ * prepared statement per combination of filters.
+ */
+struct list_sql {
+	struct sb sql;
+	const char *text[16];
+	int64_t num[16];
+	int is_num[16];
+	int n;
+};
 
-static void bind_pair_text(struct db_stmt *st, int *i, const char *v)
+static void frag_text(struct list_sql *q, const char *frag, const char *v)
 {
-	db_bind_text(st, (*i)++, v);
-	db_bind_text(st, (*i)++, v);
+	sb_adds(&q->sql, frag);
+	q->is_num[q->n] = 0;
+	q->text[q->n++] = v;
 }
 
-static void bind_pair_int(struct db_stmt *st, int *i, int64_t v)
+static void frag_num(struct list_sql *q, const char *frag, int64_t v)
 {
-	db_bind_int(st, (*i)++, v);
-	db_bind_int(st, (*i)++, v);
+	sb_adds(&q->sql, frag);
+	q->is_num[q->n] = 1;
+	q->num[q->n++] = v;
 }
 
-/* Binds the filter; returns the next free parameter index. */
-static int bind_filter(struct db_stmt *st, const struct order_filter *f, struct arena *a)
+static int user_limited(struct db *db, int64_t user_id, int *limited, struct err *err)
 {
-	int i = 1;
-	db_bind_int(st, i++, f->user_id);
-	bind_pair_int(st, &i, f->user_id);
-	bind_pair_int(st, &i, f->store_id);
-	bind_pair_text(st, &i, f->stage);
-	db_bind_int(st, i++, f->exception_only);
-	bind_pair_text(st, &i, f->platform_status);
-	bind_pair_int(st, &i, f->from_utc);
-	bind_pair_int(st, &i, f->to_utc);
-	bind_pair_text(st, &i, f->buyer);
-	bind_pair_text(st, &i, f->receiver);
-	const char *like = NULL;
+	struct db_stmt *st;
+	int rc = db_prepare(db, "SELECT 1 FROM user_stores WHERE user_id = ? LIMIT 1", &st, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, user_id);
+	rc = db_step(st, err);
+	*limited = rc == DB_ROW;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int list_where(struct db *db, const struct order_filter *f, struct arena *a,
+		      struct list_sql *q, struct err *err)
+{
+	int limited = 0;
+	int rc = f->user_id ? user_limited(db, f->user_id, &limited, err) : 0;
+	if (rc)
+		return rc;
+	sb_adds(&q->sql, " FROM orders o JOIN stores s ON s.id = o.store_id WHERE 1 = 1");
+	if (limited)
+		frag_num(q, " AND o.store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)",
+			 f->user_id);
+	if (f->store_id)
+		frag_num(q, " AND o.store_id = ?", f->store_id);
+	if (f->stage)
+		frag_text(q, " AND o.stage = ?", f->stage);
+	if (f->exception_only)
+		sb_adds(&q->sql, " AND o.exception <> ''");
+	if (f->platform_status)
+		frag_text(q, " AND o.platform_status = ?", f->platform_status);
+	if (f->from_utc)
+		frag_num(q, " AND o.created_utc >= ?", f->from_utc);
+	if (f->to_utc)
+		frag_num(q, " AND o.created_utc < ?", f->to_utc);
+	if (f->buyer)
+		frag_text(q, " AND o.buyer_nick = ?", f->buyer);
+	if (f->receiver)
+		frag_text(q, " AND o.receiver_name = ?", f->receiver);
 	if (f->phone_last4) {
-		size_t n = strlen(f->phone_last4) + 2;
-		char *p = arena_alloc(a, n);
-		if (p) {
-			snprintf(p, n, "%%%s", f->phone_last4);
-			like = p;
-		}
+		char *like = arena_alloc(a, strlen(f->phone_last4) + 2);
+		if (!like)
+			return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+		snprintf(like, strlen(f->phone_last4) + 2, "%%%s", f->phone_last4);
+		frag_text(q, " AND o.receiver_phone LIKE ?", like);
 	}
-	bind_pair_text(st, &i, like);
-	bind_pair_text(st, &i, f->sku);
-	db_bind_text(st, i++, f->tracking_no);
-	bind_pair_text(st, &i, f->tracking_no);
-	bind_pair_text(st, &i, f->order_no);
-	return i;
+	if (f->sku)
+		frag_text(q, " AND o.id IN (SELECT order_id FROM order_items WHERE sku_code = ?)", f->sku);
+	if (f->tracking_no) {
+		frag_text(q, " AND (o.tracking_no = ?", f->tracking_no);
+		frag_text(q, " OR o.platform_tracking_no = ?)", f->tracking_no);
+	}
+	if (f->order_no)
+		frag_text(q, " AND o.platform_order_no = ?", f->order_no);
+	return 0;
 }
 
+static void list_bind(struct db_stmt *st, const struct list_sql *q)
+{
+	for (int i = 0; i < q->n; i++) {
+		if (q->is_num[i])
+			db_bind_int(st, i + 1, q->num[i]);
+		else
+			db_bind_text(st, i + 1, q->text[i]);
+	}
+}
+
+/* Prepares head + WHERE + tail; the text is interned so the cache can hold it. */
+static int list_prepare(struct db *db, const struct order_filter *f, struct arena *a,
+			const char *head, const char *tail, struct list_sql *q,
+			struct db_stmt **st, struct err *err)
+{
+	memset(q, 0, sizeof *q);
+	sb_init_arena(&q->sql, a, 8192);
+	sb_adds(&q->sql, head);
+	int rc = list_where(db, f, a, q, err);
+	if (rc)
+		return rc;
+	sb_adds(&q->sql, tail);
+	const char *text = sb_take(&q->sql, err);
+	if (!text)
+		return err->code;
+	const char *sql = db_sql_intern(text);
+	if (!sql)
+		return err_set(err, ERR_INTERNAL, "", "查询组合过多", "too many distinct queries");
+	rc = db_prepare(db, sql, st, err);
+	if (!rc)
+		list_bind(*st, q);
+	return rc;
+}
+
+/* Counting stops at ORDER_COUNT_CAP: "10000+" is all a person paging needs, and
+ * an exact count of a million rows would cost more than the page itself. */
 static int count_orders(struct db *db, const struct order_filter *f, struct arena *a,
 			int64_t *total, struct err *err)
 {
+	struct list_sql q;
 	struct db_stmt *st;
-	int rc = db_prepare(db, "SELECT COUNT(*)" LIST_WHERE, &st, err);
+	int rc = list_prepare(db, f, a, "SELECT COUNT(*) FROM (SELECT 1",
+			      " LIMIT " ORDER_COUNT_CAP_TEXT ") capped", &q, &st, err);
 	if (rc)
 		return rc;
-	bind_filter(st, f, a);
 	rc = db_step(st, err);
 	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
 	db_done(st);
@@ -173,19 +238,19 @@ int order_list(struct db *db, const struct order_filter *f, struct arena *a,
 	       int (*fn)(const struct order *o, void *ctx), void *ctx, int64_t *total,
 	       struct err *err)
 {
+	struct list_sql q;
 	struct db_stmt *st;
 	struct order o;
 	int rc = total ? count_orders(db, f, a, total, err) : 0;
 
 	if (rc)
 		return rc;
-	rc = db_prepare(db, "SELECT " ORDER_COLS LIST_WHERE " ORDER BY o.id DESC LIMIT ? OFFSET ?",
-			&st, err);
+	rc = list_prepare(db, f, a, "SELECT " ORDER_COLS, " ORDER BY o.id DESC LIMIT ? OFFSET ?", &q,
+			  &st, err);
 	if (rc)
 		return rc;
-	int next = bind_filter(st, f, a);
-	db_bind_int(st, next, f->page_size);
-	db_bind_int(st, next + 1, (f->page - 1) * f->page_size);
+	db_bind_int(st, q.n + 1, f->page_size);
+	db_bind_int(st, q.n + 2, (f->page - 1) * f->page_size);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		rc = read_order(st, a, &o);
 		if (!rc)

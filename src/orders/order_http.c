@@ -196,8 +196,11 @@ static int orders_list(struct http_req *req, struct http_resp *resp, struct err 
 		json_decref(c.items);
 		return rc;
 	}
-	resp->json = json_pack("{s:o,s:I,s:I,s:I}", "items", c.items, "total", (json_int_t)total,
-			       "page", (json_int_t)f.page, "page_size", (json_int_t)f.page_size);
+	/* total stops counting at ORDER_COUNT_CAP; the console shows "10000+" then */
+	resp->json = json_pack("{s:o,s:I,s:b,s:I,s:I}", "items", c.items, "total",
+			       (json_int_t)(total >= ORDER_COUNT_CAP ? ORDER_COUNT_CAP - 1 : total),
+			       "total_capped", total >= ORDER_COUNT_CAP, "page", (json_int_t)f.page,
+			       "page_size", (json_int_t)f.page_size);
 	return 0;
 }
 

@@ -101,8 +101,8 @@ int db_commit(struct db *db, struct err *err) WUR;
 void db_rollback(struct db *db);
 
 /* Bulk mode for imports: SQLite gets a larger page cache (index pages of a
- * million-row import stop being read and written again per batch); other
- * engines ignore it. */
+ * million-row import stop being read and written again per batch). Leaving it
+ * refreshes the planner's statistics on both engines. */
 void db_bulk_mode(struct db *db, int on);
 
 /* A fixed set of connections shared by the server's worker threads. */

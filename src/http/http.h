@@ -97,6 +97,11 @@ int json_bool_field(json_t *obj, const char *name, int required, int *out, struc
 int http_query_int(struct http_req *req, const char *name, int64_t lo, int64_t hi, int64_t def,
 		   int64_t *out, struct err *err) WUR;
 
+struct sb;
+/* Appends s as a JSON string literal (quotes, backslash and control characters
+ * escaped; UTF-8 passed through). For hot lists written without jansson. */
+void http_json_str(struct sb *b, const char *s);
+
 /* The error body {"error":{"code","message","field"}} in the request's language. */
 json_t *http_error_json(const struct err *e, const char *lang);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/sb.h"
 #include "lib/utf8.h"
 #include "lib/common.h"
 
@@ -116,4 +117,34 @@ json_t *http_error_json(const struct err *e, const char *lang)
 {
 	return json_pack("{s:{s:s,s:s,s:s}}", "error", "code", err_code_name(e->code), "message",
 			 err_message(e, lang), "field", e->field);
+}
+
+void http_json_str(struct sb *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+
+	sb_addc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		sb_add(b, run, (size_t)(s - run));
+		run = s + 1;
+		if (c == '"' || c == '\\') {
+			char esc[2] = { '\\', (char)c };
+			sb_add(b, esc, 2);
+		} else if (c == '\n') {
+			sb_adds(b, "\\n");
+		} else if (c == '\r') {
+			sb_adds(b, "\\r");
+		} else if (c == '\t') {
+			sb_adds(b, "\\t");
+		} else {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			sb_add(b, u, 6);
+		}
+	}
+	sb_add(b, run, (size_t)(s - run));
+	sb_addc(b, '"');
 }

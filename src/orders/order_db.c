@@ -139,13 +139,13 @@ static int user_limited(struct db *db, int64_t user_id, int *limited, struct err
 }
 
 static int list_where(struct db *db, const struct order_filter *f, struct arena *a,
-		      struct list_sql *q, struct err *err)
+		      const char *from, struct list_sql *q, struct err *err)
 {
 	int limited = 0;
 	int rc = f->user_id ? user_limited(db, f->user_id, &limited, err) : 0;
 	if (rc)
 		return rc;
-	sb_adds(&q->sql, " FROM orders o JOIN stores s ON s.id = o.store_id WHERE 1 = 1");
+	sb_adds(&q->sql, from);
 	if (limited)
 		frag_num(q, " AND o.store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)",
 			 f->user_id);
@@ -195,13 +195,13 @@ static void list_bind(struct db_stmt *st, const struct list_sql *q)
 
 /* Prepares head + WHERE + tail; the text is interned so the cache can hold it. */
 static int list_prepare(struct db *db, const struct order_filter *f, struct arena *a,
-			const char *head, const char *tail, struct list_sql *q,
+			const char *head, const char *from, const char *tail, struct list_sql *q,
 			struct db_stmt **st, struct err *err)
 {
 	memset(q, 0, sizeof *q);
 	sb_init_arena(&q->sql, a, 8192);
 	sb_adds(&q->sql, head);
-	int rc = list_where(db, f, a, q, err);
+	int rc = list_where(db, f, a, from, q, err);
 	if (rc)
 		return rc;
 	sb_adds(&q->sql, tail);
@@ -217,7 +217,7 @@ static int list_prepare(struct db *db, const struct order_filter *f, struct aren
 	return rc;
 }
 
-/* Counting stops at ORDER_COUNT_CAP: "10000+" is all a person paging needs, and
+/* Counting stops at ORDER_COUNT_CAP: "1000+" is all a person paging needs, and
  * an exact count of a million rows would cost more than the page itself. */
 static int count_orders(struct db *db, const struct order_filter *f, struct arena *a,
 			int64_t *total, struct err *err)
@@ -225,7 +225,8 @@ static int count_orders(struct db *db, const struct order_filter *f, struct aren
 	struct list_sql q;
 	struct db_stmt *st;
 	int rc = list_prepare(db, f, a, "SELECT COUNT(*) FROM (SELECT 1",
-			      " LIMIT " ORDER_COUNT_CAP_TEXT ") capped", &q, &st, err);
+			      " FROM orders o WHERE 1 = 1", " LIMIT " ORDER_COUNT_CAP_TEXT ") capped",
+			      &q, &st, err);
 	if (rc)
 		return rc;
 	rc = db_step(st, err);
@@ -245,8 +246,9 @@ int order_list(struct db *db, const struct order_filter *f, struct arena *a,
 
 	if (rc)
 		return rc;
-	rc = list_prepare(db, f, a, "SELECT " ORDER_COLS, " ORDER BY o.id DESC LIMIT ? OFFSET ?", &q,
-			  &st, err);
+	rc = list_prepare(db, f, a, "SELECT " ORDER_COLS,
+			  " FROM orders o JOIN stores s ON s.id = o.store_id WHERE 1 = 1",
+			  " ORDER BY o.id DESC LIMIT ? OFFSET ?", &q, &st, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, q.n + 1, f->page_size);

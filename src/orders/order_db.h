@@ -33,8 +33,8 @@ struct order_filter {
 	int64_t page, page_size;  /* 1-based page */
 };
 
-#define ORDER_COUNT_CAP 10001
-#define ORDER_COUNT_CAP_TEXT "10001"
+#define ORDER_COUNT_CAP 1001
+#define ORDER_COUNT_CAP_TEXT "1001"
 
 /* One page of orders, newest first; *total counts matches up to ORDER_COUNT_CAP. */
 int order_list(struct db *db, const struct order_filter *f, struct arena *a,

@@ -29,6 +29,8 @@ static const struct {
 	{ "demo", cmd_demo, "写入演示数据 / load demo data" },
 	{ "import", cmd_import, "导入平台订单 taobao-orders / import seller-center exports" },
 	{ "gen", cmd_gen, "生成测试数据 taobao-orders / generate test export files" },
+	{ "ship", cmd_ship, "发货 import|export 快递单号导入、批量发货文件 / tracking numbers, bulk-ship file" },
+	{ "recon", cmd_recon, "快递对账 import|show / courier bill reconciliation" },
 	{ "user", cmd_user, "用户管理 add|passwd|list|disable / manage users" },
 	{ "store", cmd_store, "店铺管理 add|list / manage stores" },
 	{ "policy", cmd_policy, "店铺策略 show|set / show or set a store's policy" },

@@ -21,6 +21,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import orders_cases  # noqa: E402
+import shipping_cases  # noqa: E402
 import kill_cases  # noqa: E402
 
 ROLES = ["boss", "operations", "cs_presale", "cs_aftersale", "cs_lead", "cs_mentor",
@@ -612,6 +613,7 @@ def main():
         tests_data_permissions(s, tokens)
         tests_cli(a.bin, a.db, engine, s, tokens)
         orders_cases.add_tests(s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
+        shipping_cases.add_tests(s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         tests_rate_limit(s)
     finally:
         s.stop()

@@ -1,0 +1,357 @@
+/*
+ * ship_db.c - ORD-9 the tracking-number import and the bulk-ship export.
+ *
+ * Import, one CSV row at a time, each in its own transaction:
+ *   1. clean and check the cells (orders/ship.h);
+ *   2. find the order by (store, 订单编号);
+ *   3. shipped already with this number -> unchanged; with another -> refused;
+ *      any stage but packed -> refused naming the stage;
+ *   4. the number on another order -> refused, unless that order is the same
+ *      buyer at the same address in the same store (one parcel, ORD-10 merge);
+ *   5. order_act(SHIP), which joins this transaction and writes the timeline
+ *      event and the audit row.
+ * A refusal rolls back only its row; a database failure stops the import (the
+ * rows before it stay shipped, and a re-run skips them as unchanged).
+ */
+#include "orders/ship_db.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "db/db.h"
+#include "io/csv.h"
+#include "io/taobao_format.h"
+#include "lib/sb.h"
+#include "orders/order.h"
+#include "orders/order_db.h"
+#include "orders/ship.h"
+#include "lib/common.h"
+
+enum { SC_ORDER_NO, SC_COURIER, SC_TRACKING, SC__COUNT };
+
+static const char *const order_no_aliases[] = { "订单号", "主订单编号", "平台订单号", "淘宝订单号",
+						"订单ID", "order_no", NULL };
+static const char *const courier_aliases[] = { "快递公司", "物流公司名称", "快递公司名称", "快递",
+					       "courier", NULL };
+static const char *const tracking_aliases[] = { "运单号", "快递单号", "运单编号", "物流编号",
+						"tracking_no", NULL };
+
+static const struct csv_column ship_cols[SC__COUNT] = {
+	{ "订单编号", 1, order_no_aliases },
+	{ "物流公司", 1, courier_aliases },
+	{ "物流单号", 1, tracking_aliases },
+};
+
+struct shipper {
+	struct db *db;
+	const struct auth_user *who;
+	int64_t store_id, now;
+	int64_t rows, shipped, unchanged, rejected;
+	char col_names[SC__COUNT][128]; /* as the file's header wrote them */
+	json_t *errors;
+};
+
+/* A cleaned row. */
+struct ship_line {
+	long line;
+	char order_no[SHIP_ORDER_NO_MAX + 1];
+	char courier[SHIP_COURIER_MAX * 4 + 1];
+	char tracking[SHIP_TRACKING_MAX + 1];
+};
+
+/* Row outcomes besides 0 = shipped. */
+enum { ROW_UNCHANGED = 1, ROW_REFUSED = 2 };
+
+static int reject(struct shipper *s, long line, int col, const char *reason)
+{
+	s->rejected++;
+	if (json_array_size(s->errors) >= SHIP_ERRORS_KEPT)
+		return 0;
+	json_t *e = json_pack("{s:I,s:s,s:s}", "line", (json_int_t)line, "column",
+			      col >= 0 ? s->col_names[col] : "", "reason", reason);
+	if (!e || json_array_append_new(s->errors, e))
+		return ERR_NOMEM;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- cells */
+
+/* The cleaned cell into out; -1 when it does not fit. */
+static int cell_copy(const char *raw, int waybill, char *out, size_t cap)
+{
+	size_t start, n = waybill ? taobao_waybill_span(raw, strlen(raw), &start)
+				  : csv_clean_span(raw, strlen(raw), &start);
+	if (n >= cap)
+		return -1;
+	memcpy(out, raw + start, n);
+	out[n] = '\0';
+	return 0;
+}
+
+static int row_parse(const struct csv_record *rec, const int *ix, struct ship_line *r, int *col,
+		     struct err *why)
+{
+	char raw_tracking[SHIP_TRACKING_MAX * 2];
+	r->line = rec->line;
+	*col = SC_ORDER_NO;
+	if (cell_copy(csv_field(rec, ix[SC_ORDER_NO]), 0, r->order_no, sizeof r->order_no))
+		return err_set(why, ERR_UNPROCESSABLE, "", "订单编号过长", "order number too long");
+	if (ship_order_no_check(r->order_no, why))
+		return ERR_UNPROCESSABLE;
+	*col = SC_COURIER;
+	if (cell_copy(csv_field(rec, ix[SC_COURIER]), 0, r->courier, sizeof r->courier))
+		return err_set(why, ERR_UNPROCESSABLE, "", "物流公司名称过长", "courier name too long");
+	if (!*r->courier)
+		return err_set(why, ERR_UNPROCESSABLE, "", "缺少物流公司", "courier missing");
+	*col = SC_TRACKING;
+	if (cell_copy(csv_field(rec, ix[SC_TRACKING]), 1, raw_tracking, sizeof raw_tracking))
+		return err_set(why, ERR_UNPROCESSABLE, "", "快递单号过长", "tracking number too long");
+	if (ship_tracking_norm(raw_tracking, r->tracking, why))
+		return ERR_UNPROCESSABLE;
+	*col = -1;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+struct ship_target {
+	int64_t id, version;
+	enum order_stage stage;
+	char tracking[SHIP_TRACKING_MAX * 2];
+};
+
+static int target_find(struct db *db, int64_t store_id, const char *order_no,
+		       struct ship_target *t, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "SELECT id, version, stage, tracking_no FROM orders"
+				" WHERE store_id = ? AND platform_order_no = ?",
+			    &st, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, store_id);
+	db_bind_text(st, 2, order_no);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		const char *stage = db_col_text(st, 2), *tn = db_col_text(st, 3);
+		t->id = db_col_int(st, 0);
+		t->version = db_col_int(st, 1);
+		if (!stage || order_stage_parse(stage, &t->stage))
+			t->stage = ORDER_STAGE_PENDING_AUDIT;
+		snprintf(t->tracking, sizeof t->tracking, "%s", tn ? tn : "");
+	}
+	db_done(st);
+	return rc;
+}
+
+/* The order number of another order already holding the tracking number, ""
+ * when none. The same buyer at the same address in the same store shares a
+ * parcel (ORD-10 merge), so that is no clash. */
+static int tracking_clash(struct db *db, int64_t order_id, const char *tracking, char *other,
+			  size_t cap, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "SELECT p.platform_order_no FROM orders p, orders o"
+				" WHERE o.id = ? AND p.tracking_no = ? AND p.id <> o.id"
+				" AND NOT (p.store_id = o.store_id AND p.buyer_nick = o.buyer_nick"
+				" AND p.receiver_address = o.receiver_address) LIMIT 1",
+			    &st, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, order_id);
+	db_bind_text(st, 2, tracking);
+	rc = db_step(st, err);
+	other[0] = '\0';
+	if (rc == DB_ROW)
+		snprintf(other, cap, "%s", db_col_text(st, 0));
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* ROW_UNCHANGED, ROW_REFUSED (why and *col set) or 0 when the order may ship. */
+static int row_check(struct shipper *s, const struct ship_line *r, struct ship_target *t,
+		     int *col, struct err *why, struct err *err)
+{
+	char other[SHIP_ORDER_NO_MAX + 1];
+	int rc = target_find(s->db, s->store_id, r->order_no, t, err);
+	*col = SC_ORDER_NO;
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE) {
+		err_setf(why, ERR_NOT_FOUND, "", "店铺中没有订单「%s」", "no order \"%s\" in the store",
+			 r->order_no);
+		return ROW_REFUSED;
+	}
+	if (t->stage == ORDER_STAGE_SHIPPED || t->stage == ORDER_STAGE_DELIVERED) {
+		if (strcasecmp(t->tracking, r->tracking) == 0)
+			return ROW_UNCHANGED;
+		*col = SC_TRACKING;
+		err_setf(why, ERR_UNPROCESSABLE, "", "订单已发货,快递单号为 %s;发货后的更正请交售后处理",
+			 "the order was shipped with %s; corrections after shipping go to after-sales",
+			 t->tracking);
+		return ROW_REFUSED;
+	}
+	if (t->stage != ORDER_STAGE_PACKED) {
+		err_setf(why, ERR_UNPROCESSABLE, "", "订单阶段为「%s」,打包称重后才能发货",
+			 "the order is %s; it ships once packed and weighed",
+			 order_stage_label_zh(t->stage));
+		return ROW_REFUSED;
+	}
+	rc = tracking_clash(s->db, t->id, r->tracking, other, sizeof other, err);
+	if (rc)
+		return rc;
+	if (*other) {
+		*col = SC_TRACKING;
+		err_setf(why, ERR_CONFLICT, "", "快递单号 %s 已用于订单 %s",
+			 "tracking number %s is already on order %s", r->tracking, other);
+		return ROW_REFUSED;
+	}
+	return 0;
+}
+
+/* A refusal the row reports, as opposed to a failure that stops the import. */
+static int row_level(int code)
+{
+	return code == ERR_UNPROCESSABLE || code == ERR_CONFLICT || code == ERR_NOT_FOUND;
+}
+
+static int row_apply(struct shipper *s, const struct ship_line *r, struct err *err)
+{
+	struct ship_target t;
+	struct err why = ERR_INIT;
+	int col = -1;
+	int rc = db_begin(s->db, err);
+	if (rc)
+		return rc;
+	rc = row_check(s, r, &t, &col, &why, err);
+	if (rc == 0) {
+		const char *platform = ship_courier_platform_name(r->courier);
+		struct order_act_args a = { .expect_version = t.version,
+					    .courier = platform ? platform : r->courier,
+					    .tracking_no = r->tracking };
+		rc = order_act(s->db, s->who, t.id, ORDER_ACT_SHIP, &a, s->now, &why);
+		if (rc && row_level(rc)) {
+			col = -1;
+			rc = ROW_REFUSED;
+		} else if (rc) {
+			err_set(err, rc, why.field, why.msg_zh, why.msg_en);
+		}
+	}
+	if (rc == 0) {
+		s->shipped++;
+		return db_commit(s->db, err);
+	}
+	db_rollback(s->db);
+	if (rc == ROW_UNCHANGED)
+		s->unchanged++;
+	else if (rc == ROW_REFUSED)
+		return reject(s, r->line, col, why.msg_zh);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---------------------------------------------------------------- import */
+
+static int read_header(struct csv *c, struct shipper *s, int *ix, struct err *err)
+{
+	struct csv_record rec;
+	int rc = csv_next(c, &rec, err);
+	if (rc == 0)
+		return err_set(err, ERR_UNPROCESSABLE, "file", "文件是空的", "the file is empty");
+	if (rc < 0)
+		return rc;
+	rc = csv_map_header(&rec, ship_cols, SC__COUNT, ix, err);
+	for (int i = 0; !rc && i < SC__COUNT; i++)
+		if (cell_copy(csv_field(&rec, ix[i]), 0, s->col_names[i], sizeof s->col_names[i]))
+			snprintf(s->col_names[i], sizeof s->col_names[i], "%s", ship_cols[i].name);
+	return rc;
+}
+
+static int rows_run(struct csv *c, struct shipper *s, const int *ix, struct err *err)
+{
+	struct csv_record rec;
+	int rc = 0;
+	while (!rc) {
+		struct err rerr = ERR_INIT, why = ERR_INIT;
+		struct ship_line r;
+		int col;
+		int got = csv_next(c, &rec, &rerr);
+		if (got == 0)
+			break;
+		s->rows++;
+		if (got < 0 && !csv_fatal(c))
+			rc = reject(s, rec.line, -1, rerr.msg_zh);
+		else if (got < 0)
+			rc = err_set(err, got, rerr.field, rerr.msg_zh, rerr.msg_en);
+		else if (row_parse(&rec, ix, &r, &col, &why))
+			rc = reject(s, rec.line, col, why.msg_zh);
+		else
+			rc = row_apply(s, &r, err);
+	}
+	return rc;
+}
+
+int ship_tracking_import(struct db *db, const struct auth_user *who, int64_t store_id, int fd,
+			 int64_t now_utc, json_t **result, struct err *err)
+{
+	struct shipper s = { .db = db, .who = who, .store_id = store_id, .now = now_utc };
+	struct csv c;
+	int ix[SC__COUNT];
+	int rc;
+
+	*result = NULL;
+	s.errors = json_array();
+	if (!s.errors)
+		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	csv_init_fd(&c, fd, NULL);
+	rc = read_header(&c, &s, ix, err);
+	if (!rc)
+		rc = rows_run(&c, &s, ix, err);
+	csv_release(&c);
+	if (rc) {
+		json_decref(s.errors);
+		return rc == ERR_NOMEM ? err_set(err, ERR_NOMEM, "", "内存不足", "out of memory") : rc;
+	}
+	*result = json_pack("{s:I,s:I,s:I,s:I,s:o}", "rows", (json_int_t)s.rows, "shipped",
+			    (json_int_t)s.shipped, "unchanged", (json_int_t)s.unchanged, "rejected",
+			    (json_int_t)s.rejected, "errors", s.errors);
+	return *result ? 0 : err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+}
+
+/* ---------------------------------------------------------------- export */
+
+int ship_export_each(struct db *db, int64_t store_id, int64_t from_utc, int64_t to_utc,
+		     int (*fn)(const struct ship_row *r, void *ctx), void *ctx,
+		     struct err *err)
+{
+	struct db_stmt *st;
+	struct ship_row r;
+	/* The ship time is the ship event's: orders keep no column for it. */
+	int rc = db_prepare(db, "SELECT x.platform_order_no, x.courier, x.tracking_no, x.at FROM"
+				" (SELECT o.id, o.platform_order_no, o.courier, o.tracking_no,"
+				" (SELECT MAX(e.at_utc) FROM order_events e WHERE e.order_id = o.id"
+				" AND e.action = 'ship') AS at"
+				" FROM orders o WHERE o.store_id = ? AND o.stage IN ('shipped', 'delivered')"
+				" AND o.tracking_no <> '') x"
+				" WHERE x.at IS NOT NULL AND (CAST(? AS BIGINT) = 0 OR x.at >= ?)"
+				" AND (CAST(? AS BIGINT) = 0 OR x.at < ?) ORDER BY x.at, x.id",
+			    &st, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, store_id);
+	db_bind_int(st, 2, from_utc);
+	db_bind_int(st, 3, from_utc);
+	db_bind_int(st, 4, to_utc);
+	db_bind_int(st, 5, to_utc);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		r.order_no = db_col_text(st, 0);
+		r.courier = db_col_text(st, 1);
+		r.tracking_no = db_col_text(st, 2);
+		r.shipped_utc = db_col_int(st, 3);
+		rc = fn(&r, ctx);
+		if (rc)
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}

@@ -33,6 +33,8 @@ static const struct {
 	{ "recon", cmd_recon, "快递对账 import|show / courier bill reconciliation" },
 	{ "user", cmd_user, "用户管理 add|passwd|list|disable / manage users" },
 	{ "store", cmd_store, "店铺管理 add|list / manage stores" },
+	{ "sku", cmd_sku, "商品 add|list / SKUs (商家编码)" },
+	{ "stock", cmd_stock, "库存 receive|list|verify / stock and its ledger" },
 	{ "policy", cmd_policy, "店铺策略 show|set / show or set a store's policy" },
 	{ "backup", cmd_backup, "在线备份 SQLite 数据库 / online SQLite backup" },
 	{ "version", cmd_version, "版本 / print the version" },

@@ -21,6 +21,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import orders_cases  # noqa: E402
+import inventory_cases  # noqa: E402
 import shipping_cases  # noqa: E402
 import kill_cases  # noqa: E402
 
@@ -613,6 +614,7 @@ def main():
         tests_data_permissions(s, tokens)
         tests_cli(a.bin, a.db, engine, s, tokens)
         orders_cases.add_tests(s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
+        inventory_cases.add_tests(s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         shipping_cases.add_tests(s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         tests_rate_limit(s)
     finally:

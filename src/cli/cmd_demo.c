@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "auth/auth_db.h"
+#include "inventory/inventory_db.h"
 #include "io/taobao_gen.h"
 #include "lib/arena.h"
 #include "lib/xalloc.h"
@@ -205,7 +206,9 @@ static int demo_orders(struct db *db, int64_t now)
 		return cli_fail(&err);
 	if (yes)
 		return 0;
-	if (import_generated(db, &s, now, &err) || advance_orders(db, &s, now, &err))
+	/* stock first, so auto-audit at import reserves it as in a real store */
+	if (inv_demo_seed(db, now, &err) || import_generated(db, &s, now, &err) ||
+	    advance_orders(db, &s, now, &err))
 		return cli_fail(&err);
 	printf("已生成演示订单 %d 单 (demo orders: %d)\n", DEMO_ORDERS, DEMO_ORDERS);
 	return 0;

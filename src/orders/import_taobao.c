@@ -20,6 +20,7 @@
 #include "db/db.h"
 #include "io/csv.h"
 #include "io/taobao_format.h"
+#include "inventory/inventory_db.h"
 #include "lib/arena.h"
 #include "lib/cal.h"
 #include "lib/money.h"
@@ -611,6 +612,32 @@ static int auto_audit_event(struct importer *im, int64_t order_id, struct err *e
 
 /* Inserts a new order with its items; *done = 0 when the order already exists
  * (ON CONFLICT DO NOTHING), which spares new orders a lookup first. */
+/* ORD-13 + INV-1: an order passing every other rule is audited only when its
+ * stock can be reserved; otherwise it waits in the exception queue. The check
+ * comes first because a failed reservation would roll back the whole batch. */
+static int auto_audit_stock(struct importer *im, int64_t id, struct err *err)
+{
+	struct db_stmt *st;
+	int ok = 0;
+	int rc = inv_order_check(im->db, id, &ok, err);
+	if (rc)
+		return rc;
+	if (ok || (im->pol && im->pol->allow_presale_oversell)) {
+		rc = inv_order_reserve(im->db, im->who, id, im->pol && im->pol->allow_presale_oversell,
+				       im->now, err);
+		return rc ? rc : auto_audit_event(im, id, err);
+	}
+	rc = db_prepare(im->db, "UPDATE orders SET stage = 'pending_audit',"
+				" exception = '库存不足或商家编码未知' WHERE id = ?",
+			&st, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_run(st, err);
+	db_done(st);
+	return rc;
+}
+
 static int order_insert(struct importer *im, const struct irow *o, const struct iitems *l,
 			const char *hash, int *done, struct err *err)
 {
@@ -646,7 +673,7 @@ static int order_insert(struct importer *im, const struct irow *o, const struct 
 	*done = 1;
 	rc = items_insert(im, id, l, err);
 	if (!rc && stage == ORDER_STAGE_AUDITED)
-		rc = auto_audit_event(im, id, err);
+		rc = auto_audit_stock(im, id, err);
 	if (!rc)
 		im->c->inserted++;
 	return rc;

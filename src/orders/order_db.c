@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "inventory/inventory_db.h"
+#include "policy/policy_db.h"
 #include "db/db.h"
 #include "lib/arena.h"
 #include "lib/sb.h"
@@ -584,6 +586,23 @@ static const char *act_detail(enum order_action act, const struct order_act_args
 	return buf;
 }
 
+/* INV-1: stock is reserved at audit and leaves at ship, in the action's transaction.
+ * A reservation that fails (short or unknown SKU) refuses the audit with the reason. */
+static int act_stock(struct db *db, const struct auth_user *who, const struct order *o,
+		     enum order_action act, int64_t now, struct err *err)
+{
+	struct policy pol;
+	int64_t pv;
+	int rc;
+
+	if (act == ORDER_ACT_SHIP)
+		return inv_order_ship(db, who, o->id, now, err);
+	if (act != ORDER_ACT_AUDIT)
+		return 0;
+	rc = policy_load(db, o->store_id, &pol, &pv, err);
+	return rc ? rc : inv_order_reserve(db, who, o->id, pol.allow_presale_oversell, now, err);
+}
+
 int order_act(struct db *db, const struct auth_user *who, int64_t id, enum order_action act,
 	      const struct order_act_args *args, int64_t now_utc, struct err *err)
 {
@@ -602,6 +621,8 @@ int order_act(struct db *db, const struct auth_user *who, int64_t id, enum order
 		rc = check_version(&o, args->expect_version, err);
 	if (!rc)
 		rc = order_next_stage(o.stage, o.hold_from, act, &to, err);
+	if (!rc)
+		rc = act_stock(db, who, &o, act, now_utc, err);
 	if (!rc)
 		rc = act_store(db, &o, act, to, args, now_utc, err);
 	act_detail(act, args, detail, sizeof detail);
@@ -862,6 +883,26 @@ static int memo_last_text(struct db *db, int64_t memo_id, struct arena *a, const
 	return rc < 0 ? rc : 0;
 }
 
+/* INV-1: a cancel gives the reserved stock back; a changed item line moves the
+ * reservation to the new SKU (release, then reserve what the order now holds). */
+static int edit_stock(struct db *db, const struct auth_user *who, const struct order *o,
+		      const struct order_edit *e, const struct order_change_rule *r, int64_t now,
+		      struct err *err)
+{
+	struct policy pol;
+	int64_t pv;
+	enum order_stage at = o->stage == ORDER_STAGE_ON_HOLD ? o->hold_from : o->stage;
+
+	if (r->releases_stock)
+		return inv_order_release(db, who, o->id, now, err);
+	if (e->kind != ORDER_CHANGE_ITEMS || at == ORDER_STAGE_PENDING_AUDIT)
+		return 0;
+	int rc = inv_order_release(db, who, o->id, now, err);
+	if (!rc)
+		rc = policy_load(db, o->store_id, &pol, &pv, err);
+	return rc ? rc : inv_order_reserve(db, who, o->id, pol.allow_presale_oversell, now, err);
+}
+
 static int edit_apply(struct db *db, const struct auth_user *who, struct arena *a,
 		      const struct order *o, const struct order_edit *e, int64_t now,
 		      struct order_edit_result *res, struct err *err)
@@ -874,6 +915,8 @@ static int edit_apply(struct db *db, const struct auth_user *who, struct arena *
 		rc = item_store(db, o, e, a, &before, err);
 	if (!rc)
 		rc = edit_store(db, o, e, r, now, err);
+	if (!rc)
+		rc = edit_stock(db, who, o, e, r, now, err);
 	enum order_memo_kind mk = edit_memo_kind(e, r);
 	if (!rc)
 		rc = memo_write(db, who, o->id, mk, before, edit_value(e, o, a), now, &res->memo_id,

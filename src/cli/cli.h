@@ -32,6 +32,9 @@ int cli_config(struct config *cfg, int *argc, char **argv);
 int cli_open_db(const struct config *cfg, struct db **out);
 /* Prints "错误: ... (error: ...)" to stderr and returns 1. */
 int cli_fail(const struct err *err);
+/* Takes a command's own "--name VALUE" or "--name=VALUE" out of argv (before the
+ * shared config sees it); NULL when absent. */
+const char *cli_take_option(int *argc, char **argv, const char *name);
 /* Reads one line (a password) from stdin without its newline. 0 or -1. */
 int cli_read_secret(const char *prompt, char *buf, size_t n);
 

@@ -80,3 +80,26 @@ int cli_read_secret(const char *prompt, char *buf, size_t n)
 	buf[strcspn(buf, "\r\n")] = '\0';
 	return 0;
 }
+
+const char *cli_take_option(int *argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 1; i < *argc; i++) {
+		const char *v = NULL;
+		int used = 0;
+		if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
+			v = argv[i] + n + 1;
+			used = 1;
+		} else if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
+			v = argv[i + 1];
+			used = 2;
+		}
+		if (!v)
+			continue;
+		for (int j = i; j + used < *argc; j++)
+			argv[j] = argv[j + used];
+		*argc -= used;
+		return v;
+	}
+	return NULL;
+}

@@ -28,28 +28,6 @@ static int usage(void)
 	return 2;
 }
 
-static const char *take_store(int *argc, char **argv)
-{
-	for (int i = 1; i < *argc; i++) {
-		int used = 0;
-		const char *v = NULL;
-		if (strncmp(argv[i], "--store=", 8) == 0) {
-			v = argv[i] + 8;
-			used = 1;
-		} else if (strcmp(argv[i], "--store") == 0 && i + 1 < *argc) {
-			v = argv[i + 1];
-			used = 2;
-		}
-		if (!v)
-			continue;
-		for (int j = i; j + used < *argc; j++)
-			argv[j] = argv[j + used];
-		*argc -= used;
-		return v;
-	}
-	return NULL;
-}
-
 static int open_input(const char *path, int *fd, int64_t *size)
 {
 	struct stat sb;
@@ -98,7 +76,7 @@ int cmd_import(int argc, char **argv)
 	struct err err = ERR_INIT;
 	struct db *db;
 	struct store s;
-	const char *code = take_store(&argc, argv);
+	const char *code = cli_take_option(&argc, argv, "--store");
 	int rc = cli_config(&cfg, &argc, argv);
 
 	if (rc)

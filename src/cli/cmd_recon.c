@@ -31,29 +31,6 @@ static int usage(void)
 	return 2;
 }
 
-static const char *take_opt(int *argc, char **argv, const char *name)
-{
-	size_t n = strlen(name);
-	for (int i = 1; i < *argc; i++) {
-		const char *v = NULL;
-		int used = 0;
-		if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
-			v = argv[i] + n + 1;
-			used = 1;
-		} else if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
-			v = argv[i + 1];
-			used = 2;
-		}
-		if (!v)
-			continue;
-		for (int j = i; j + used < *argc; j++)
-			argv[j] = argv[j + used];
-		*argc -= used;
-		return v;
-	}
-	return NULL;
-}
-
 /* A whole number option; -1 when malformed. */
 static int opt_int(const char *v, int64_t *out)
 {
@@ -99,11 +76,11 @@ int cmd_recon(int argc, char **argv)
 	struct db *db;
 	struct recon_import in = { .pol = RECON_POLICY_DEFAULT };
 	int64_t id = 0;
-	in.courier = take_opt(&argc, argv, "--courier");
-	in.period = take_opt(&argc, argv, "--period");
-	const char *tol = take_opt(&argc, argv, "--tolerance-g");
-	const char *pct = take_opt(&argc, argv, "--fee-tolerance-pct");
-	const char *min = take_opt(&argc, argv, "--fee-min-lines");
+	in.courier = cli_take_option(&argc, argv, "--courier");
+	in.period = cli_take_option(&argc, argv, "--period");
+	const char *tol = cli_take_option(&argc, argv, "--tolerance-g");
+	const char *pct = cli_take_option(&argc, argv, "--fee-tolerance-pct");
+	const char *min = cli_take_option(&argc, argv, "--fee-min-lines");
 	int bad = opt_int(tol, &in.pol.weight_tolerance_g) || opt_int(pct, &in.pol.fee_tolerance_pct) ||
 		  opt_int(min, &in.pol.fee_min_lines);
 	int rc = cli_config(&cfg, &argc, argv);

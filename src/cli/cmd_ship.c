@@ -33,30 +33,6 @@ static int usage(void)
 	return 2;
 }
 
-/* Takes "--name V" or "--name=V" out of argv before the shared config sees it. */
-static const char *take_opt(int *argc, char **argv, const char *name)
-{
-	size_t n = strlen(name);
-	for (int i = 1; i < *argc; i++) {
-		const char *v = NULL;
-		int used = 0;
-		if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
-			v = argv[i] + n + 1;
-			used = 1;
-		} else if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
-			v = argv[i + 1];
-			used = 2;
-		}
-		if (!v)
-			continue;
-		for (int j = i; j + used < *argc; j++)
-			argv[j] = argv[j + used];
-		*argc -= used;
-		return v;
-	}
-	return NULL;
-}
-
 static int run_import(struct db *db, const struct store *s, const char *path)
 {
 	struct err err = ERR_INIT;
@@ -110,9 +86,9 @@ int cmd_ship(int argc, char **argv)
 	struct err err = ERR_INIT;
 	struct db *db;
 	struct store s;
-	const char *code = take_opt(&argc, argv, "--store");
-	const char *from = take_opt(&argc, argv, "--from");
-	const char *to = take_opt(&argc, argv, "--to");
+	const char *code = cli_take_option(&argc, argv, "--store");
+	const char *from = cli_take_option(&argc, argv, "--from");
+	const char *to = cli_take_option(&argc, argv, "--to");
 	int rc = cli_config(&cfg, &argc, argv);
 
 	if (rc)

@@ -39,30 +39,6 @@ static int stock_usage(void)
 	return 2;
 }
 
-/* Takes "--name VALUE" or "--name=VALUE" out of argv before the shared config sees it. */
-static const char *take_opt(int *argc, char **argv, const char *name)
-{
-	size_t n = strlen(name);
-	for (int i = 1; i < *argc; i++) {
-		const char *v = NULL;
-		int used = 0;
-		if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
-			v = argv[i] + n + 1;
-			used = 1;
-		} else if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
-			v = argv[i + 1];
-			used = 2;
-		}
-		if (!v)
-			continue;
-		for (int j = i; j + used < *argc; j++)
-			argv[j] = argv[j + used];
-		*argc -= used;
-		return v;
-	}
-	return NULL;
-}
-
 static int open_db(int *argc, char **argv, struct db **db)
 {
 	struct config cfg;
@@ -122,10 +98,10 @@ static int sku_list(struct db *db, const char *q)
 
 int cmd_sku(int argc, char **argv)
 {
-	const char *price = take_opt(&argc, argv, "--price");
-	const char *product = take_opt(&argc, argv, "--product");
-	const char *attrs = take_opt(&argc, argv, "--attrs");
-	const char *q = take_opt(&argc, argv, "--q");
+	const char *price = cli_take_option(&argc, argv, "--price");
+	const char *product = cli_take_option(&argc, argv, "--product");
+	const char *attrs = cli_take_option(&argc, argv, "--attrs");
+	const char *q = cli_take_option(&argc, argv, "--q");
 	struct db *db;
 	int rc = open_db(&argc, argv, &db);
 
@@ -210,8 +186,8 @@ static int stock_verify(struct db *db)
 
 int cmd_stock(int argc, char **argv)
 {
-	const char *wh = take_opt(&argc, argv, "--warehouse");
-	const char *reason = take_opt(&argc, argv, "--reason");
+	const char *wh = cli_take_option(&argc, argv, "--warehouse");
+	const char *reason = cli_take_option(&argc, argv, "--reason");
 	struct db *db;
 	int rc = open_db(&argc, argv, &db);
 

@@ -27,36 +27,13 @@ static int print_store(const struct store *s, void *ctx)
 	return 0;
 }
 
-/* --platform is the command's own flag, taken out before the shared config sees argv. */
-static const char *take_platform(int *argc, char **argv)
-{
-	for (int i = 1; i < *argc; i++) {
-		const char *v = NULL;
-		int used = 0;
-		if (strncmp(argv[i], "--platform=", 11) == 0) {
-			v = argv[i] + 11;
-			used = 1;
-		} else if (strcmp(argv[i], "--platform") == 0 && i + 1 < *argc) {
-			v = argv[i + 1];
-			used = 2;
-		}
-		if (!v)
-			continue;
-		for (int j = i; j + used < *argc; j++)
-			argv[j] = argv[j + used];
-		*argc -= used;
-		return v;
-	}
-	return NULL;
-}
-
 int cmd_store(int argc, char **argv)
 {
 	struct config cfg;
 	struct err err = ERR_INIT;
 	struct db *db;
 	struct store s;
-	const char *platform = take_platform(&argc, argv);
+	const char *platform = cli_take_option(&argc, argv, "--platform");
 	int rc = cli_config(&cfg, &argc, argv);
 
 	if (rc)

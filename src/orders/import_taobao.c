@@ -615,14 +615,30 @@ static int auto_audit_event(struct importer *im, int64_t order_id, struct err *e
 /* ORD-13 + INV-1: an order passing every other rule is audited only when its
  * stock can be reserved; otherwise it waits in the exception queue. The check
  * comes first because a failed reservation would roll back the whole batch. */
+/* Every item names a SKU we stock (what a pre-sale reservation still needs). */
+static int items_known(struct importer *im, int64_t id, int *ok, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(im->db, "SELECT COUNT(*) FROM order_items i LEFT JOIN skus k"
+				    " ON k.sku_code = i.sku_code WHERE i.order_id = ? AND k.id IS NULL",
+			    &st, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	*ok = rc == DB_ROW && db_col_int(st, 0) == 0;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 static int auto_audit_stock(struct importer *im, int64_t id, struct err *err)
 {
 	struct db_stmt *st;
-	int ok = 0;
-	int rc = inv_order_check(im->db, id, &ok, err);
+	int ok = 0, presale = im->pol && im->pol->allow_presale_oversell;
+	int rc = presale ? items_known(im, id, &ok, err) : inv_order_check(im->db, id, &ok, err);
 	if (rc)
 		return rc;
-	if (ok || (im->pol && im->pol->allow_presale_oversell)) {
+	if (ok) {
 		rc = inv_order_reserve(im->db, im->who, id, im->pol && im->pol->allow_presale_oversell,
 				       im->now, err);
 		return rc ? rc : auto_audit_event(im, id, err);

@@ -1,5 +1,7 @@
 """Shipping cases (ORD-9 tracking import and bulk-ship export, ORD-11 courier bill
 reconciliation, ORD-12 handover sheets). Used by run.py after orders_cases."""
+import csv
+import io
 import http.client
 import json
 import os
@@ -32,6 +34,17 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
     rc, out, err = run_cli(binary, db, "store", "add", STORE, "发货测试店", "--platform", "tmall")
     if rc != 0:
         raise RuntimeError("store add failed: " + err)
+    # earlier suites drew the shared demo stock down: receive enough of every SKU in
+    # the file first, so paid orders are audited (and can ship) as in a stocked store
+    with open(ifile, "rb") as f:
+        rows = list(csv.reader(io.StringIO(f.read().decode("gb18030"), newline="")))
+    col = rows[0].index("商家编码")
+    skus = {r[col].strip() for r in rows[1:] if r[col].strip().startswith("QH-")}
+    for sku in sorted(skus):
+        code, js, _ = s.req("POST", "/api/v1/stock/receive", {"sku": sku, "qty": 50, "reason": "发货测试补货"}, token=wh)
+        # combination SKUs (INV-6) hold no stock of their own: their parts are received
+        if code not in (200, 201) and not (code == 422 and "组合" in js["error"]["message"]):
+            raise RuntimeError("receive %s: %s %s" % (sku, code, js))
     rc, out, err = run_cli(binary, db, "import", "taobao-orders", "--store", STORE, ofile, ifile)
     if rc != 0:
         raise RuntimeError("import failed: " + err)

@@ -648,6 +648,65 @@ out:
 	return rc;
 }
 
+static int exception_clear(struct db *db, const struct order *o, int64_t now, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "UPDATE orders SET exception = '', version = version + 1,"
+				" updated_utc = ? WHERE id = ? AND version = ?",
+			    &st, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, o->id);
+	db_bind_int(st, 3, o->version);
+	rc = db_run(st, err);
+	int64_t n = db_changes(st);
+	db_done(st);
+	if (!rc && n != 1)
+		rc = err_set(err, ERR_CONFLICT, "version", "订单已被他人修改,请刷新后重试",
+			     "the order was changed by someone else; reload and retry");
+	return rc;
+}
+
+int order_resolve_exception(struct db *db, const struct auth_user *who, int64_t id,
+			    int64_t expect_version, const char *note, int64_t now_utc,
+			    struct err *err)
+{
+	struct arena *a = arena_new(4096);
+	struct order o;
+	char *b = NULL, *af = NULL;
+	int rc = a ? db_begin(db, err) : err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+
+	if (rc)
+		goto out;
+	rc = order_get(db, a, id, 0, &o, err);
+	if (!rc)
+		rc = check_version(&o, expect_version, err);
+	if (!rc && !*o.exception)
+		rc = err_set(err, ERR_UNPROCESSABLE, "exception", "订单不在异常队列中",
+			     "the order is not in the exception queue");
+	if (!rc)
+		rc = exception_clear(db, &o, now_utc, err);
+	if (!rc)
+		rc = event_add(db, who, id, "resolve", order_stage_name(o.stage),
+			       order_stage_name(o.stage), note, now_utc, err);
+	if (!rc) {
+		b = stage_json_new(order_stage_name(o.stage), o.version, "exception", o.exception);
+		af = stage_json_new(order_stage_name(o.stage), o.version + 1, "resolution", note);
+		rc = b && af ? audit_simple(db, who, "order", id, "resolve", b, af, now_utc, err)
+			     : err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	}
+	if (rc)
+		db_rollback(db);
+	else
+		rc = db_commit(db, err);
+out:
+	xfree(b);
+	xfree(af);
+	arena_free(a);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- memos and ORD-4 */
 
 static int memo_insert(struct db *db, const struct auth_user *who, int64_t order_id,

@@ -108,6 +108,12 @@ int order_edit_apply(struct db *db, const struct auth_user *who, int64_t id,
 		     const struct order_edit *e, int64_t now_utc, struct order_edit_result *res,
 		     struct err *err) WUR;
 
+/* ORD-13: a person resolves an order in the exception queue; the reason is cleared
+ * and who resolved it, when and how is kept on the timeline and in the audit log. */
+int order_resolve_exception(struct db *db, const struct auth_user *who, int64_t id,
+			    int64_t expect_version, const char *note, int64_t now_utc,
+			    struct err *err) WUR;
+
 int order_memo_add(struct db *db, const struct auth_user *who, int64_t id,
 		   enum order_memo_kind kind, const char *before, const char *value,
 		   int64_t now_utc, int64_t *memo_id, struct err *err) WUR;

@@ -9,6 +9,7 @@
  *                                          deliver cancel
  *   POST  /api/v1/orders/batch/{action}    {"ids":[...]} -> a result per order
  *   POST  /api/v1/orders/{id}/memos        {"kind","value"[,"before"]}
+ *   POST  /api/v1/orders/{id}/resolve      {"note"[,"version"]}: out of the exception queue
  *   GET   /api/v1/tasks?role=&status=&order_id=;  POST /api/v1/tasks/{id}/done
  *   GET   /api/v1/reports/orders?store=CODE[&from=&to=]
  * Receiver phone and address are masked for roles that don't need them (SPEC section 0).
@@ -575,6 +576,28 @@ static int orders_memo(struct http_req *req, struct http_resp *resp, struct err 
 	return order_answer(req, resp, id, err);
 }
 
+static int orders_resolve(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	const char *note;
+	int64_t id, version = 0;
+	struct order o;
+	json_t *body = NULL;
+	int rc = parse_id(http_param(req, "id"), &id, err);
+
+	if (!rc)
+		rc = order_get(req->db, req->arena, id, req->user.id, &o, err);
+	if (!rc)
+		rc = http_body_object(req, &body, err);
+	if (!rc)
+		rc = json_str_field(body, "note", 1, 300, &note, err);
+	if (!rc)
+		rc = json_int_field(body, "version", 0, 1, INT64_MAX, &version, err);
+	if (!rc)
+		rc = order_resolve_exception(req->db, &req->user, id, version, note, req->now_utc, err);
+	json_decref(body);
+	return rc ? rc : order_answer(req, resp, id, err);
+}
+
 /* ---------------------------------------------------------------- tasks */
 
 static int tasks_list(struct http_req *req, struct http_resp *resp, struct err *err)
@@ -668,6 +691,7 @@ const struct http_route order_routes[] = {
 	{ "GET", "/api/v1/orders/{id}", orders_get, ORDER_READERS },
 	{ "PATCH", "/api/v1/orders/{id}", orders_patch, ORDER_EDITORS },
 	{ "POST", "/api/v1/orders/{id}/memos", orders_memo, ORDER_EDITORS },
+	{ "POST", "/api/v1/orders/{id}/resolve", orders_resolve, ORDER_AUDITORS },
 	{ "POST", "/api/v1/orders/{id}/{action}", orders_action, ORDER_AUDITORS | WAREHOUSE_ROLES },
 	{ "GET", "/api/v1/tasks", tasks_list, ORDER_READERS },
 	{ "POST", "/api/v1/tasks/{id}/done", tasks_done, ORDER_AUDITORS | WAREHOUSE_ROLES },

@@ -183,6 +183,20 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         st, js2, _ = s.req("GET", "/api/v1/orders?stage=nope", token=boss)
         expect(st == 400, "bad stage %s" % st)
 
+    @case("ORD-13: resolving an exception records who and how, and leaves the queue")
+    def _():
+        o = first("exception=1")["items"][0]
+        st, js, _ = s.req("POST", "/api/v1/orders/%d/resolve" % o["id"], {"note": "已电话确认买家留言"}, token=tokens["cs_presale"])
+        expect(st == 200 and js["order"]["exception"] == "", "%s %s" % (st, str(js)[:200]))
+        ev = js["order"]["timeline"][-1]
+        expect(ev["action"] == "resolve" and ev["user"] == "presale" and ev["detail"] == "已电话确认买家留言", str(ev))
+        st, js, _ = s.req("POST", "/api/v1/orders/%d/resolve" % o["id"], {"note": "again"}, token=tokens["cs_presale"])
+        expect(st == 422 and js["error"]["field"] == "exception", "twice %s" % st)
+        st, js, _ = s.req("GET", "/api/v1/audit?entity=order&entity_id=%d" % o["id"], token=boss)
+        expect(js["items"][0]["action"] == "resolve" and js["items"][0]["before"]["exception"], str(js["items"][:1])[:200])
+        st, js, _ = s.req("POST", "/api/v1/orders/%d/resolve" % o["id"], {"note": "x"}, token=tokens["designer"])
+        expect(st == 403, "designer %s" % st)
+
     @case("stage flow audit -> print -> pick -> verify -> pack -> ship -> deliver, with the timeline")
     def _():
         o = first("stage=audited")["items"][0]

@@ -42,6 +42,9 @@ fi
 taobao_src="src/io/csv.c src/io/taobao_format.c src/orders/import_taobao.c src/orders/order.c
             src/orders/address.c src/orders/phone.c src/audit/audit_db.c src/policy/policy.c
             src/db/db.c src/db/sqlite.c src/db/pg.c src/db/migrate.c src/lib/log.c src/lib/cal.c
+            src/inventory/inventory.c src/inventory/inventory_db.c src/inventory/inventory_order_db.c
+            src/inventory/inventory_catalog_db.c src/inventory/inventory_stocktake_db.c
+            src/inventory/inventory_report_db.c src/inventory/inventory_demo.c
             $out/divisions_embed.c $out/migrations_embed.c"
 taobao_libs="-I/usr/include/postgresql -lsqlite3 -lpq -ljansson -lpthread"
 

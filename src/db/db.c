@@ -227,11 +227,11 @@ void db_bulk_mode(struct db *db, int on)
 		log_warn("event=analyze_failed");
 	if (db->engine != DB_SQLITE)
 		return;
-	/* While importing: a 48 MiB page cache (KiB when negative), and checkpoints
+	/* While importing: a 24 MiB page cache (KiB when negative), and checkpoints
 	 * every ~256 MiB of WAL instead of 4 MiB, so a page rewritten by many batches
 	 * is copied into the database once, not once per batch. After: SQLite's
 	 * defaults, and one checkpoint now. */
-	const char *sql = on ? "PRAGMA cache_size = -49152; PRAGMA wal_autocheckpoint = 65536"
+	const char *sql = on ? "PRAGMA cache_size = -24576; PRAGMA wal_autocheckpoint = 65536"
 			     : "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000;"
 			       " PRAGMA wal_checkpoint(PASSIVE)";
 	if (db_exec(db, sql, &ignored))

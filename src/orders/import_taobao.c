@@ -28,6 +28,7 @@
 #include "lib/xalloc.h"
 #include "orders/address.h"
 #include "orders/order.h"
+#include "orders/order_db.h"
 #include "orders/phone.h"
 #include "policy/policy.h"
 #include "lib/common.h"
@@ -46,6 +47,7 @@ struct importer {
 	struct arena *arena; /* per batch */
 	struct sb clean;
 	int64_t bytes_done;
+	int stock_in_use; /* any SKU in the catalogue: auto-audit then reserves stock */
 };
 
 static int reject(struct importer *im, const char *file, long line, const char *column,
@@ -96,7 +98,7 @@ static int stage_create(struct db *db, struct err *err)
 		" line BIGINT NOT NULL, title TEXT, price_fen BIGINT, qty BIGINT, outer_id TEXT,"
 		" attrs TEXT, package TEXT, note TEXT, status TEXT, sku_code TEXT,"
 		" PRIMARY KEY (order_no, line)) WITHOUT ROWID;"
-		" PRAGMA temp.cache_size = -32768";
+		" PRAGMA temp.cache_size = -8192";
 	const char *pg_ddl =
 		"CREATE TEMP TABLE IF NOT EXISTS import_items (order_no TEXT NOT NULL,"
 		" line BIGINT NOT NULL, title TEXT, price_fen BIGINT, qty BIGINT, outer_id TEXT,"
@@ -689,7 +691,7 @@ static int order_insert(struct importer *im, const struct irow *o, const struct 
 	*done = 1;
 	rc = items_insert(im, id, l, err);
 	if (!rc && stage == ORDER_STAGE_AUDITED)
-		rc = auto_audit_stock(im, id, err);
+		rc = im->stock_in_use ? auto_audit_stock(im, id, err) : auto_audit_event(im, id, err);
 	if (!rc)
 		im->c->inserted++;
 	return rc;
@@ -907,6 +909,12 @@ int import_taobao(struct db *db, const struct auth_user *who, int64_t store_id,
 	if (!im.arena)
 		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
 	db_bulk_mode(db, 1);
+	rc = order_stock_in_use(db, &im.stock_in_use, err);
+	if (rc) {
+		db_bulk_mode(db, 0);
+		arena_free(im.arena);
+		return rc;
+	}
 	if (src->items_fd >= 0)
 		rc = stage_items(&im, src->items_fd, err);
 	else

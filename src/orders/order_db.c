@@ -586,6 +586,18 @@ static const char *act_detail(enum order_action act, const struct order_act_args
 	return buf;
 }
 
+int order_stock_in_use(struct db *db, int *yes, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "SELECT 1 FROM skus LIMIT 1", &st, err);
+	if (rc)
+		return rc;
+	rc = db_step(st, err);
+	*yes = rc == DB_ROW;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* INV-1: stock is reserved at audit and leaves at ship, in the action's transaction.
  * A reservation that fails (short or unknown SKU) refuses the audit with the reason. */
 static int act_stock(struct db *db, const struct auth_user *who, const struct order *o,
@@ -593,12 +605,15 @@ static int act_stock(struct db *db, const struct auth_user *who, const struct or
 {
 	struct policy pol;
 	int64_t pv;
-	int rc;
+	int used, rc;
 
+	if (act != ORDER_ACT_SHIP && act != ORDER_ACT_AUDIT)
+		return 0;
+	rc = order_stock_in_use(db, &used, err);
+	if (rc || !used)
+		return rc;
 	if (act == ORDER_ACT_SHIP)
 		return inv_order_ship(db, who, o->id, now, err);
-	if (act != ORDER_ACT_AUDIT)
-		return 0;
 	rc = policy_load(db, o->store_id, &pol, &pv, err);
 	return rc ? rc : inv_order_reserve(db, who, o->id, pol.allow_presale_oversell, now, err);
 }
@@ -951,7 +966,10 @@ static int edit_stock(struct db *db, const struct auth_user *who, const struct o
 	struct policy pol;
 	int64_t pv;
 	enum order_stage at = o->stage == ORDER_STAGE_ON_HOLD ? o->hold_from : o->stage;
-
+	int used;
+	int rc0 = order_stock_in_use(db, &used, err);
+	if (rc0 || !used)
+		return rc0;
 	if (r->releases_stock)
 		return inv_order_release(db, who, o->id, now, err);
 	if (e->kind != ORDER_CHANGE_ITEMS || at == ORDER_STAGE_PENDING_AUDIT)

@@ -73,13 +73,13 @@ done
 api "api sqlite" --bin "$BUILD/dianpu" --db "sqlite:$TMP/api.db"
 [ -n "${DIANPU_TEST_PG_URL:-}" ] && api "api postgres" --bin "$BUILD/dianpu" --db "$DIANPU_TEST_PG_URL" --fresh-pg
 
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:fast_unwind_on_malloc=0  # cairo/fontconfig leaks (tests/lsan.supp)
 for exe in "$ASAN_BUILD"/tests/test_*; do
   [ -f "$exe" ] && [ -x "$exe" ] && cmocka "asan $(basename "$exe")" "$exe"
 done
 api "asan api sqlite" --bin "$ASAN_BUILD/dianpu" --db "sqlite:$TMP/api-asan.db"
 [ -n "${DIANPU_TEST_PG_URL:-}" ] && api "asan api postgres" --bin "$ASAN_BUILD/dianpu" --db "$DIANPU_TEST_PG_URL" --fresh-pg
-unset ASAN_OPTIONS UBSAN_OPTIONS
+unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 
 check "fuzz smoke (money, gbk, address, csv, taobao)" env FUZZ_SECONDS="${FUZZ_SECONDS:-4}" bash tests/fuzz/run.sh
 

@@ -75,6 +75,7 @@ extern const struct http_route audit_routes[];
 extern const struct http_route health_routes[];
 extern const struct http_route order_routes[];
 extern const struct http_route import_routes[];
+extern const struct http_route print_routes[], verify_routes[];
 extern const struct http_route inventory_routes[];
 extern const struct http_route shipping_routes[], recon_routes[], handover_routes[];
 

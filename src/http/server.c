@@ -55,6 +55,7 @@ struct conn_ctx {
 static const struct http_route *const route_tables[] = {
 	health_routes, auth_routes, store_routes, policy_routes, audit_routes, order_routes,
 	import_routes,
+	print_routes, verify_routes,
 	inventory_routes,
 	shipping_routes, recon_routes, handover_routes,
 };

@@ -356,6 +356,11 @@ static unsigned action_roles(const char *action)
 		return 0;
 	if (a == ORDER_ACT_AUDIT || a == ORDER_ACT_HOLD || a == ORDER_ACT_RELEASE)
 		return ORDER_AUDITORS;
+	/* ORD-8: goods are verified by scanning them (POST /api/v1/verify/scan); marking
+	 * an order verified without a scan is a boss's or lead's override, timeline and
+	 * audit showing who did it. */
+	if (a == ORDER_ACT_VERIFY)
+		return ROLE_BIT(ROLE_BOSS) | ROLE_BIT(ROLE_CS_LEAD);
 	return WAREHOUSE_ROLES;
 }
 

@@ -204,13 +204,18 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         steps = [("print", {}), ("pick", {}), ("verify", {}), ("pack", {"weight_g": 850}),
                  ("ship", {"courier": "圆通速递", "tracking_no": "YT9876543210"}), ("deliver", {})]
         for action, body in steps:
-            st, js, _ = s.req("POST", "/api/v1/orders/%d/%s" % (oid, action), body or None, token=wh)
+            # verifying without a scan is a lead's override (ORD-8); the scan flow is in print_cases
+            who = tokens["cs_lead"] if action == "verify" else wh
+            st, js, _ = s.req("POST", "/api/v1/orders/%d/%s" % (oid, action), body or None, token=who)
             expect(st == 200, "%s -> %s %s" % (action, st, js))
         o = js["order"]
         expect(o["stage"] == "delivered" and o["weight_g"] == 850 and o["tracking_no"] == "YT9876543210", str(o)[:200])
         actions = [e["action"] for e in o["timeline"]]
         expect(actions[-6:] == ["print", "pick", "verify", "pack", "ship", "deliver"], str(actions))
-        expect(all(e["user"] == "warehouse" for e in o["timeline"][-6:]), "who")
+        expect([e["user"] for e in o["timeline"][-6:]] == ["warehouse", "warehouse", "cslead", "warehouse",
+                                                             "warehouse", "warehouse"], "who")
+        st, js, _ = s.req("POST", "/api/v1/orders/%d/verify" % oid, token=wh)
+        expect(st == 403, "warehouse may not verify without scanning: %s" % st)
 
     @case("actions the stage forbids are 422 naming the stage; pack needs a weight")
     def _():
@@ -219,7 +224,7 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         expect(st == 422 and js["error"]["field"] == "stage" and "已审核" in js["error"]["message"], str(js))
         s.req("POST", "/api/v1/orders/%d/print" % o["id"], token=wh)
         s.req("POST", "/api/v1/orders/%d/pick" % o["id"], token=wh)
-        s.req("POST", "/api/v1/orders/%d/verify" % o["id"], token=wh)
+        s.req("POST", "/api/v1/orders/%d/verify" % o["id"], token=tokens["cs_lead"])
         st, js, _ = s.req("POST", "/api/v1/orders/%d/pack" % o["id"], {}, token=wh)
         expect(st == 422 and js["error"]["field"] == "weight_g", str(js))
         st, js, _ = s.req("POST", "/api/v1/orders/%d/audit" % o["id"], token=tokens["cs_presale"])
@@ -258,13 +263,13 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
     def _():
         o = first("stage=audited")["items"][0]
         for a, b in [("print", None), ("pick", None), ("verify", None), ("pack", {"weight_g": 500})]:
-            st, js, _ = s.req("POST", "/api/v1/orders/%d/%s" % (o["id"], a), b, token=wh)
+            st, js, _ = s.req("POST", "/api/v1/orders/%d/%s" % (o["id"], a), b, token=boss if a == "verify" else wh)
         v = js["order"]["version"]
         st, js, _ = s.req("PATCH", "/api/v1/orders/%d" % o["id"], {"version": v, "receiver_phone": "13900001111"}, token=boss)
         expect(st == 200 and js["change"]["way"] == "reprint" and js["order"]["stage"] == "audited", str(js)[:300])
         for a, b in [("print", None), ("pick", None), ("verify", None), ("pack", {"weight_g": 500}),
                      ("ship", {"courier": "中通快递", "tracking_no": "ZT1"})]:
-            st, js, _ = s.req("POST", "/api/v1/orders/%d/%s" % (o["id"], a), b, token=wh)
+            st, js, _ = s.req("POST", "/api/v1/orders/%d/%s" % (o["id"], a), b, token=boss if a == "verify" else wh)
         st, js, _ = s.req("PATCH", "/api/v1/orders/%d" % o["id"], {"version": js["order"]["version"], "receiver_name": "x"}, token=boss)
         expect(st == 422 and "售后" in js["error"]["message"], str(js))
         st, js, _ = s.req("POST", "/api/v1/orders/%d/cancel" % o["id"], {}, token=boss)

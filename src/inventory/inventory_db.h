@@ -260,6 +260,11 @@ int inv_order_ship(struct db *db, const struct auth_user *who, int64_t order_id,
 /* Would inv_order_reserve(allow_oversell = 0) succeed now? *ok = 1 also when the
  * order already holds its reservation or has shipped. No writes; err only for
  * real failures (database, no such order), not for "no". */
+/* Whether dianpu keeps stock at all (any SKU in the catalogue). Orders of a
+ * business that has not set up inventory are audited and shipped without
+ * reservations, instead of every one being refused for "unknown SKU". */
+int inv_catalog_in_use(struct db *db, int *yes, struct err *err) WUR;
+
 int inv_order_check(struct db *db, int64_t order_id, int *ok, struct err *err) WUR;
 /* An accepted return (AFS): qty units of sku back on hand (a combo restocks its
  * parts), into the warehouse it shipped from. At most what the order shipped of

@@ -686,3 +686,15 @@ int inv_order_return(struct db *db, const struct auth_user *who, int64_t order_i
 				"qty must be 1-%d", INV_QTY_MAX, INV_QTY_MAX);
 	return in_tx(db, return_body, &r, err);
 }
+
+int inv_catalog_in_use(struct db *db, int *yes, struct err *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "SELECT 1 FROM skus LIMIT 1", &st, err);
+	if (rc)
+		return rc;
+	rc = db_step(st, err);
+	*yes = rc == DB_ROW;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}

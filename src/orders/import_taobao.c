@@ -28,7 +28,6 @@
 #include "lib/xalloc.h"
 #include "orders/address.h"
 #include "orders/order.h"
-#include "orders/order_db.h"
 #include "orders/phone.h"
 #include "policy/policy.h"
 #include "lib/common.h"
@@ -909,7 +908,7 @@ int import_taobao(struct db *db, const struct auth_user *who, int64_t store_id,
 	if (!im.arena)
 		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
 	db_bulk_mode(db, 1);
-	rc = order_stock_in_use(db, &im.stock_in_use, err);
+	rc = inv_catalog_in_use(db, &im.stock_in_use, err);
 	if (rc) {
 		db_bulk_mode(db, 0);
 		arena_free(im.arena);

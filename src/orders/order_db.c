@@ -586,18 +586,6 @@ static const char *act_detail(enum order_action act, const struct order_act_args
 	return buf;
 }
 
-int order_stock_in_use(struct db *db, int *yes, struct err *err)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(db, "SELECT 1 FROM skus LIMIT 1", &st, err);
-	if (rc)
-		return rc;
-	rc = db_step(st, err);
-	*yes = rc == DB_ROW;
-	db_done(st);
-	return rc < 0 ? rc : 0;
-}
-
 /* INV-1: stock is reserved at audit and leaves at ship, in the action's transaction.
  * A reservation that fails (short or unknown SKU) refuses the audit with the reason. */
 static int act_stock(struct db *db, const struct auth_user *who, const struct order *o,
@@ -609,7 +597,7 @@ static int act_stock(struct db *db, const struct auth_user *who, const struct or
 
 	if (act != ORDER_ACT_SHIP && act != ORDER_ACT_AUDIT)
 		return 0;
-	rc = order_stock_in_use(db, &used, err);
+	rc = inv_catalog_in_use(db, &used, err);
 	if (rc || !used)
 		return rc;
 	if (act == ORDER_ACT_SHIP)
@@ -967,7 +955,7 @@ static int edit_stock(struct db *db, const struct auth_user *who, const struct o
 	int64_t pv;
 	enum order_stage at = o->stage == ORDER_STAGE_ON_HOLD ? o->hold_from : o->stage;
 	int used;
-	int rc0 = order_stock_in_use(db, &used, err);
+	int rc0 = inv_catalog_in_use(db, &used, err);
 	if (rc0 || !used)
 		return rc0;
 	if (r->releases_stock)

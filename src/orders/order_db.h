@@ -75,11 +75,6 @@ int order_task_done(struct db *db, const struct auth_user *who, int64_t task_id,
 
 /* ---------------------------------------------------------------- changes */
 
-/* Whether dianpu keeps stock at all (any SKU in the catalogue). A store that
- * has not set up inventory audits and ships without reservations, instead of
- * having every order refused for "unknown SKU". */
-int order_stock_in_use(struct db *db, int *yes, struct err *err) WUR;
-
 struct order_act_args {
 	int64_t expect_version; /* 0 = don't check */
 	int64_t weight_g;       /* pack */

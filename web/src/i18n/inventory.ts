@@ -1,0 +1,5 @@
+// Messages of the inventory screens: keys under "inventory.".
+export default {
+  zh: { inventory: {} },
+  en: { inventory: {} },
+}

@@ -1,0 +1,5 @@
+// Messages of the settings screens: keys under "settings.".
+export default {
+  zh: { settings: {} },
+  en: { settings: {} },
+}

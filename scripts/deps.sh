@@ -10,6 +10,8 @@ PKGS=(
   postgresql python3 curl
   wrk nginx-light
   libcairo2-dev libpango1.0-dev fonts-noto-cjk libzint-dev poppler-utils
+  libxlsxwriter-dev libzip-dev libexpat1-dev
+  chromium
 )
 
 missing=()
@@ -25,6 +27,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "deps: all Debian packages present"
+fi
+
+# The console is built with Node.js; machines of this kind come with it, a bare
+# Debian gets the distribution's.
+if ! command -v npm >/dev/null; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 
 if [ -f web/package.json ]; then

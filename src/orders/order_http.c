@@ -297,6 +297,74 @@ static json_t *order_object(struct http_req *req, const struct order *o, struct 
 	return j;
 }
 
+static unsigned action_roles(const char *action);
+
+static const char *err_text(const struct http_req *req, const struct err *e)
+{
+	return strcmp(req->lang, "en") == 0 ? e->msg_en : e->msg_zh;
+}
+
+/* What the console may offer on this order: each action with the stage rule's
+ * (or the role's) verdict, so a disabled button can say why. The API still
+ * checks everything again when the action is posted. */
+static json_t *actions_json(struct http_req *req, const struct order *o)
+{
+	static const char *const names[] = { "audit", "hold", "release", "print", "pick",
+					     "verify", "pack", "ship", "deliver" };
+	json_t *arr = json_array();
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		struct err e = ERR_INIT;
+		enum order_action a;
+		enum order_stage to;
+		int rc = order_action_parse(names[i], &a);
+		if (!rc && !(action_roles(names[i]) & ROLE_BIT(req->user.role)))
+			rc = err_set(&e, ERR_FORBIDDEN, "action", "当前角色无权执行此订单操作",
+				     "your role may not do this order action");
+		if (!rc)
+			rc = order_next_stage(o->stage, o->hold_from, a, &to, &e);
+		json_t *j = json_pack("{s:s,s:b}", "action", names[i], "allowed", !rc);
+		if (rc)
+			json_object_set_new(j, "reason", json_string(err_text(req, &e)));
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
+/* The ORD-4 verdict for each kind of change at the order's stage: edited in
+ * place, or with a warehouse task (named, so the console can say so before the
+ * user confirms), or refused with the reason. */
+static json_t *changes_json(struct http_req *req, const struct order *o)
+{
+	static const struct {
+		const char *name;
+		enum order_change kind;
+	} kinds[] = { { "receiver", ORDER_CHANGE_RECEIVER },
+		      { "items", ORDER_CHANGE_ITEMS },
+		      { "cancel", ORDER_CHANGE_CANCEL } };
+	static const char *const ways[] = { "in_place", "fix_papers", "reprint" };
+	int editor = (ORDER_EDITORS & ROLE_BIT(req->user.role)) != 0;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		struct err e = ERR_INIT;
+		struct order_change_rule r;
+		int rc = editor ? order_change_rule(o->stage, o->hold_from, kinds[i].kind, &r, &e)
+				: err_set(&e, ERR_FORBIDDEN, "", "当前角色无权修改订单",
+					  "your role may not change orders");
+		json_t *j = json_pack("{s:s,s:b}", "kind", kinds[i].name, "allowed", !rc);
+		if (rc) {
+			json_object_set_new(j, "reason", json_string(err_text(req, &e)));
+		} else {
+			json_object_set_new(j, "way", json_string(ways[r.way]));
+			json_object_set_new(j, "task", json_string(order_task_name(r.task)));
+			json_object_set_new(j, "task_text", json_string(r.task == ORDER_TASK_NONE
+										 ? ""
+										 : order_task_text_zh(r.task)));
+		}
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
 static int order_answer(struct http_req *req, struct http_resp *resp, int64_t id,
 			struct err *err)
 {
@@ -334,6 +402,8 @@ static int order_answer(struct http_req *req, struct http_resp *resp, int64_t id
 	json_object_set_new(j, "timeline", events);
 	json_object_set_new(j, "memos", memos);
 	json_object_set_new(j, "tasks", tasks);
+	json_object_set_new(j, "actions", actions_json(req, &o));
+	json_object_set_new(j, "changes", changes_json(req, &o));
 	resp->json = json_pack("{s:o}", "order", j);
 	return 0;
 }

@@ -232,6 +232,23 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         st, js, _ = s.req("POST", "/api/v1/orders/%d/ship" % o["id"], token=tokens["cs_presale"])
         expect(st == 403, "cs_presale may not ship: %s" % st)
 
+    @case("order detail lists each action and change with the stage rule's verdict, per role")
+    def _():
+        o = first("stage=audited")["items"][0]
+        st, js, _ = s.req("POST", "/api/v1/orders/%d/print" % o["id"], token=wh)
+        expect(st == 200, "print %s" % st)
+        st, js, _ = s.req("GET", "/api/v1/orders/%d" % o["id"], token=boss)
+        acts = {a["action"]: a for a in js["order"]["actions"]}
+        expect(acts["pick"]["allowed"] and acts["hold"]["allowed"], str(acts)[:300])
+        expect(not acts["audit"]["allowed"] and "已打单" in acts["audit"]["reason"], str(acts["audit"]))
+        ch = {c["kind"]: c for c in js["order"]["changes"]}
+        expect(ch["receiver"]["allowed"] and ch["receiver"]["way"] == "fix_papers"
+               and ch["receiver"]["task"] == "fetch_papers" and ch["receiver"]["task_text"], str(ch["receiver"]))
+        st, js, _ = s.req("GET", "/api/v1/orders/%d" % o["id"], token=wh)
+        acts = {a["action"]: a for a in js["order"]["actions"]}
+        expect(not acts["verify"]["allowed"] and acts["verify"]["reason"], "warehouse verifies by scanning")
+        expect(not any(c["allowed"] for c in js["order"]["changes"]), "warehouse may not edit orders")
+
     @case("ORD-4: edit before printing is in place and tells the printer")
     def _():
         o = first("stage=audited")["items"][0]

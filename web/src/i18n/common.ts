@@ -20,7 +20,7 @@ export default {
       required: '请输入用户名和密码', expired: '登录已过期，请重新登录',
     },
     stage: {
-      pending_audit: '待审核', audited: '已审核', printed: '已打单', picked: '已拣货', verified: '已验货',
+      pending_audit: '待审核', audited: '已审核', waybill_printed: '已打单', picked: '已拣货', verified: '已验货',
       packed: '已打包', shipped: '已发货', delivered: '已签收', on_hold: '挂起', cancelled: '已取消',
     },
     dashboard: {
@@ -50,7 +50,7 @@ export default {
       required: 'Enter your user name and password', expired: 'Your session has expired; please sign in again',
     },
     stage: {
-      pending_audit: 'To audit', audited: 'Audited', printed: 'Printed', picked: 'Picked', verified: 'Verified',
+      pending_audit: 'To audit', audited: 'Audited', waybill_printed: 'Printed', picked: 'Picked', verified: 'Verified',
       packed: 'Packed', shipped: 'Shipped', delivered: 'Delivered', on_hold: 'On hold', cancelled: 'Cancelled',
     },
     dashboard: {

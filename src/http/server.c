@@ -30,6 +30,7 @@
 #include "lib/log.h"
 #include "lib/sb.h"
 #include "lib/xalloc.h"
+#include "http/static.h"
 #include "http/upload.h"
 #include "lib/common.h"
 
@@ -41,6 +42,7 @@ struct http_server {
 	atomic_int active;
 	atomic_uint_fast64_t next_id;
 	uint32_t id_prefix;
+	char web_dir[512]; /* the console's files; "" when not built */
 };
 
 struct conn_ctx {
@@ -261,6 +263,18 @@ static int dispatch(struct http_server *s, struct conn_ctx *ctx, struct MHD_Conn
 	return ret;
 }
 
+/* Everything outside /api/ is the web console. */
+static enum MHD_Result serve_console(struct http_server *s, struct conn_ctx *ctx,
+				     struct MHD_Connection *conn, const char *url,
+				     const char *method)
+{
+	int status = 500;
+	enum MHD_Result ret = http_static_serve(s->web_dir, conn, method, url, &status);
+	log_debug("event=request method=%s path=%s status=%d ms=%.2f", method, url, status,
+		  ms_since(&ctx->start));
+	return ret;
+}
+
 static const struct http_route *upload_route(struct http_req *req)
 {
 	int known;
@@ -339,6 +353,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (strncmp(url, "/api/", 5) != 0)
+		return serve_console(s, ctx, conn, url, method);
 	return dispatch(s, ctx, conn, url, method) == MHD_YES ? MHD_YES : MHD_NO;
 }
 
@@ -402,6 +418,8 @@ int http_server_start(const struct config *cfg, struct db_pool *pool,
 	s->pool = pool;
 	s->max_body = (size_t)cfg->max_body_kb * 1024;
 	s->id_prefix = randombytes_random();
+	http_static_find_dir(cfg->web, s->web_dir, sizeof s->web_dir);
+	log_info("event=console dir=%s", s->web_dir[0] ? s->web_dir : "(none: run make to build web/dist)");
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 				&handle, s, MHD_OPTION_SOCK_ADDR, &sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,

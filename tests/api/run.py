@@ -20,6 +20,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import console_cases  # noqa: E402
 import orders_cases  # noqa: E402
 import print_cases  # noqa: E402
 import inventory_cases  # noqa: E402
@@ -622,6 +623,7 @@ def main():
         tests_policy(s, tokens)
         tests_data_permissions(s, tokens)
         tests_cli(a.bin, a.db, engine, s, tokens)
+        module_cases("console", console_cases.add_tests, Server, a.bin, a.db, case, expect)
         module_cases("orders", orders_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         module_cases("print", print_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         module_cases("inventory", inventory_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)

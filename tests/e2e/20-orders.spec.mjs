@@ -3,6 +3,7 @@
 // pending orders, prints their waybills (the PDF answer is checked), and opens an
 // order's detail with its timeline. Every outcome is checked against the API.
 import { join } from 'node:path'
+import { readFileSync, writeFileSync } from 'node:fs'
 
 const STORE = 'qinghe'
 const state = { importId: 0, audited: [], printed: [] }
@@ -241,6 +242,43 @@ export default [
       await page.goBack()
       await page.waitForURL((u) => u.pathname === '/orders' && u.searchParams.get('order_no') === target.no)
       ctx.eq(await field(page, 'f-order_no').inputValue(), target.no, 'filter restored from the URL')
+      await page.context().close()
+    },
+  },
+  {
+    name: 'an import with bad rows lists them (line, column, reason) and downloads them',
+    async run(ctx) {
+      const good = join(ctx.tmp, 'orders-rej.csv')
+      const bad = join(ctx.tmp, 'orders-rej-bad.csv')
+      ctx.cli(['gen', 'taobao-orders', '--orders', '20', '--seed', '11', '--utf8', good, join(ctx.tmp, 'items-rej.csv')])
+      // Spoil two rows: an unknown status (column 11) and an empty order number.
+      const lines = readFileSync(good, 'utf8').split('\r\n')
+      lines[3] = lines[3].replace('买家已付款，等待卖家发货', '奇怪的状态').replace('交易成功', '奇怪的状态').replace('等待买家付款', '奇怪的状态')
+        .replace('卖家已发货，等待买家确认', '奇怪的状态').replace('交易关闭', '奇怪的状态')
+      lines[6] = lines[6].replace(/^="\d+"/, '=""')
+      writeFileSync(bad, lines.join('\r\n'))
+      const page = await signIn(ctx, 'boss')
+      await page.goto(ctx.base + '/import')
+      await page.locator('[data-test=import-orders] input[type=file]').setInputFiles(bad)
+      await page.locator('[data-test=import-start]').click()
+      await page.waitForSelector('[data-test=import-result]', { timeout: 30000 })
+      const id = Number(new URL(page.url()).searchParams.get('job'))
+      const api = await ctx.api('boss')
+      const job = (await api('GET', `/imports/${id}`)).json
+      ctx.eq(job.rejected, 2, 'two rows rejected')
+      ctx.eq(job.errors.map((e) => e.line), [4, 7], 'rejected lines')
+      const shown = await page.locator('[data-test=import-rejects] .el-table__body tr').allInnerTexts()
+      ctx.eq(shown.length, 2, 'both listed')
+      for (let i = 0; i < 2; i++)
+        for (const v of [String(job.errors[i].line), job.errors[i].column, job.errors[i].reason])
+          ctx.assert(shown[i].includes(v), `row ${i} shows ${v}`)
+      const dl = page.waitForEvent('download')
+      await page.locator('[data-test=download-rejects]').click()
+      const file = await (await dl).path()
+      const csv = readFileSync(file, 'utf8')
+      ctx.assert(csv.startsWith('\uFEFF'), 'CSV has a BOM for Excel')
+      ctx.assert(csv.includes(job.errors[0].reason) && csv.includes(job.errors[1].reason), 'CSV holds the reasons')
+      await ctx.shot(page, 'orders-import-rejects')
       await page.context().close()
     },
   },

@@ -63,7 +63,7 @@ export default {
       act: {
         audit: '审核', hold: '挂起', release: '解除挂起', print: '打印快递单', pick: '拣货', verify: '人工验货',
         pack: '打包', ship: '发货', deliver: '签收', cancel: '取消订单', import: '导入', edit: '修改', memo: '备注',
-        resolve: '处理异常',
+        resolve: '处理异常', reprint: '重新打单',
       },
       memo: {
         note: '备注', address: '改地址', attribute: '改属性', courier: '指定快递', invoice: '发票', card: '贺卡',
@@ -154,7 +154,7 @@ export default {
       act: {
         audit: 'Audit', hold: 'Hold', release: 'Release', print: 'Print waybill', pick: 'Pick', verify: 'Verify (override)',
         pack: 'Pack', ship: 'Ship', deliver: 'Delivered', cancel: 'Cancel order', import: 'Imported', edit: 'Edited',
-        memo: 'Memo', resolve: 'Exception resolved',
+        memo: 'Memo', resolve: 'Exception resolved', reprint: 'Reprint',
       },
       memo: {
         note: 'Note', address: 'Address change', attribute: 'Attribute change', courier: 'Courier', invoice: 'Invoice',

@@ -43,6 +43,12 @@ async function activeTest(page) {
   return page.evaluate(() => document.activeElement && document.activeElement.getAttribute('data-test'))
 }
 
+/** A screenshot once Element Plus's enter transitions (tags, messages) have run. */
+async function shot(ctx, page, name) {
+  await page.waitForTimeout(400)
+  await ctx.shot(page, name)
+}
+
 // shared between the tests (they run in order on one server)
 const state = {}
 
@@ -89,7 +95,7 @@ export default [
       await page.goto(ctx.base + '/verify')
       await page.locator('[data-test=scan-input]').waitFor()
       ctx.eq(await activeTest(page), 'scan-input', 'the scan field has the focus on arrival')
-      await ctx.shot(page, 'verify-1920-idle')
+      await shot(ctx, page, 'verify-1920-idle')
 
       // the waybill (order number: picked demo orders have no tracking number yet)
       ctx.eq(await scan(page, order.tracking_no || order.order_no), 'ok', 'waybill scan opens the order')
@@ -100,7 +106,7 @@ export default [
       ctx.eq(await scan(page, wrong), 'error', 'wrong SKU gives red feedback')
       await page.locator('[data-test=verify-blocked]').waitFor()
       ctx.assert((await page.locator('[data-test=verify-feedback]').innerText()).includes(wrong), 'the message names the wrong code')
-      await ctx.shot(page, 'verify-1920-wrong')
+      await shot(ctx, page, 'verify-1920-wrong')
 
       // packing is refused by the API while the goods are not verified
       await page.keyboard.press('F8')
@@ -133,7 +139,7 @@ export default [
       ctx.eq(kind, 'done', 'the last piece completes the verification')
       ctx.eq(await page.locator('[data-test=verify-status]').innerText(), '验货完成', 'status verified')
       ctx.eq(await activeTest(page), 'weight-input', 'a completed verification moves to the weight')
-      await ctx.shot(page, 'verify-1920-verified')
+      await shot(ctx, page, 'verify-1920-verified')
       o = (await boss('GET', `/orders/${order.id}`)).json.order
       ctx.eq(o.stage, 'verified', 'the scan verified the order')
 
@@ -148,7 +154,7 @@ export default [
       o = (await boss('GET', `/orders/${order.id}`)).json.order
       ctx.eq(o.stage, 'packed', 'order packed')
       ctx.eq(o.weight_g, 850, 'weight recorded')
-      await ctx.shot(page, 'verify-1920-packed')
+      await shot(ctx, page, 'verify-1920-packed')
       await page.context().close()
 
       // the same station at 1366×768, mid-verification of another order
@@ -158,7 +164,7 @@ export default [
       await small.locator('[data-test=scan-input]').waitFor()
       await scan(small, other.order_no)
       await scan(small, other.items[0].sku_code)
-      await ctx.shot(small, 'verify-1366')
+      await shot(ctx, small, 'verify-1366')
       await small.context().close()
     },
   },
@@ -180,7 +186,7 @@ export default [
       ctx.eq(await page.locator('[data-test=ship-rejected]').innerText(), '1', 'one row rejected')
       const errText = await page.locator('[data-test=ship-errors]').innerText()
       ctx.assert(/\b3\b/.test(errText), 'the rejected row is reported with its line number: ' + errText)
-      await ctx.shot(page, 'ship-import')
+      await shot(ctx, page, 'ship-import')
       const o = (await boss('GET', `/orders/${order.id}`)).json.order
       ctx.eq(o.stage, 'shipped', 'order shipped')
       ctx.eq(o.tracking_no, tracking, 'tracking number recorded')
@@ -207,7 +213,7 @@ export default [
       ctx.eq(Number(await page.locator(`[data-test="onhand-${sku}"]`).innerText()), s.on_hand, 'on hand as the API')
       ctx.eq(Number(await page.locator(`[data-test="reserved-${sku}"]`).innerText()), s.reserved, 'reserved as the API')
       ctx.eq(Number(await page.locator(`[data-test="available-${sku}"]`).innerText()), s.available, 'available as the API')
-      await ctx.shot(page, 'inventory-stock')
+      await shot(ctx, page, 'inventory-stock')
 
       await page.locator(`[data-test="stock-sku-${sku}"]`).click()
       await page.locator('[data-test=ledger-table]').waitFor()
@@ -215,14 +221,14 @@ export default [
         const text = await page.locator('[data-test=ledger-table]').innerText()
         ctx.assert(text.includes(String(state.order.id)), 'the ledger shows the shipped order')
       }
-      await ctx.shot(page, 'inventory-ledger')
+      await shot(ctx, page, 'inventory-ledger')
       await page.keyboard.press('Escape')
 
       await page.goto(ctx.base + '/inventory?tab=lists')
       await page.locator('[data-test=lists-table]').waitFor()
       const oos = (await api('GET', '/stock/out-of-stock')).json
       ctx.assert((await page.locator('[data-test=lists-table]').innerText()).includes(oos.items[0].sku), 'out-of-stock list as the API')
-      await ctx.shot(page, 'inventory-lists')
+      await shot(ctx, page, 'inventory-lists')
       const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=stock-export]').click()])
       const { readFileSync } = await import('node:fs')
       ctx.assert(readFileSync(await dl.path(), 'utf8').includes('商家编码,标题,可用库存'), 'platform stock file downloaded')
@@ -233,7 +239,7 @@ export default [
       ctx.assert((await page.locator('[data-test=sell-rate]').innerText()).length > 0, 'sell-through rate shown')
       ctx.assert(rep.items.length > 0, 'report has items')
       await page.waitForTimeout(500)
-      await ctx.shot(page, 'inventory-sell-through')
+      await shot(ctx, page, 'inventory-sell-through')
       await page.context().close()
     },
   },
@@ -271,7 +277,7 @@ export default [
       const line = st.lines.find((l) => l.sku === row.sku)
       ctx.eq(line.counted, counted, 'count saved')
       ctx.eq(line.variance, -2, 'variance from the API')
-      await ctx.shot(page, 'inventory-stocktake')
+      await shot(ctx, page, 'inventory-stocktake')
       ctx.eq(await page.locator('[data-test=stocktake-approve]').count(), 0, 'warehouse may not approve')
       await page.context().close()
 
@@ -283,7 +289,7 @@ export default [
       await bossPage.waitForFunction(() => document.querySelector('[data-test=stocktake-status]')?.textContent?.trim() === '已审核')
       const after = (await api('GET', '/stock?sku=' + encodeURIComponent(row.sku))).json.items[0]
       ctx.eq(after.on_hand, row.on_hand - 2, 'stock adjusted by the approved variance')
-      await ctx.shot(bossPage, 'inventory-stocktake-approved')
+      await shot(ctx, bossPage, 'inventory-stocktake-approved')
       await bossPage.context().close()
     },
   },
@@ -301,7 +307,7 @@ export default [
       await page.goto(ctx.base + '/tasks')
       await page.locator(`[data-test="task-done-${task.id}"]`).waitFor()
       ctx.eq(await page.locator(`[data-test="task-order-${task.id}"]`).getAttribute('href'), `/orders/${o.id}`, 'task links to its order')
-      await ctx.shot(page, 'tasks')
+      await shot(ctx, page, 'tasks')
       await page.locator(`[data-test="task-done-${task.id}"]`).click()
       await page.locator('.el-message-box__input input').fill('面单已追回修改')
       await page.locator('.el-message-box__btns .el-button--primary').click()
@@ -320,14 +326,14 @@ export default [
       await page.keyboard.press('Enter')
       await page.locator('input[data-test=handover-extra], [data-test=handover-extra] input').first().fill('3 号货架灯坏了')
       await page.keyboard.press('Enter')
-      await ctx.shot(page, 'handover-new')
+      await shot(ctx, page, 'handover-new')
       await page.locator('[data-test=handover-save]').click()
       await page.locator('[data-test=handover-detail] .item').first().waitFor()
       const wh = await ctx.api('warehouse')
       const sheet = (await wh('GET', '/handovers')).json.items[0]
       ctx.eq(sheet.shift, '夜班', 'sheet saved with its shift')
       ctx.assert(sheet.items_total >= 2, 'suggested and typed items saved')
-      await ctx.shot(page, 'handover')
+      await shot(ctx, page, 'handover')
       await page.context().close()
 
       const bossPage = await signIn(ctx, 'boss')

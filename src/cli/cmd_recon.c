@@ -1,8 +1,8 @@
 /*
  * cmd_recon.c - ORD-11 courier bills from the command line:
  *   dianpu recon import --db URL --courier NAME --period 2026-11
- *        [--tolerance-g 100] [--fee-tolerance-pct 30] [--fee-min-lines 5] FILE.csv
- *       the bill (运单号, 重量, 运费 by name; GBK or UTF-8) matched and flagged
+ *        [--tolerance-g 100] [--fee-tolerance-pct 30] [--fee-min-lines 5] FILE.csv|FILE.xlsx
+ *       the bill (运单号, 重量, 运费 by name; CSV in GBK or UTF-8, or an .xlsx) matched and flagged
  *       (orders/recon.h); prints the bill summary as JSON
  *   dianpu recon show --db URL BILL_ID
  * Exit 0 when the bill was stored, 1 on failure, 2 on usage.
@@ -25,9 +25,9 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: dianpu recon import --db URL --courier NAME --period YYYY-MM\n"
-			"         [--tolerance-g 100] [--fee-tolerance-pct 30] [--fee-min-lines 5] FILE.csv\n"
+			"         [--tolerance-g 100] [--fee-tolerance-pct 30] [--fee-min-lines 5] FILE.csv|.xlsx\n"
 			"       dianpu recon show --db URL BILL_ID\n"
-			"  FILE.csv: 运单号,重量,运费 (weight in kg unless the header says g)\n");
+			"  FILE: 运单号,重量,运费 (weight in kg unless the header says g); CSV or .xlsx\n");
 	return 2;
 }
 

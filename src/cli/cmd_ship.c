@@ -1,7 +1,8 @@
 /*
  * cmd_ship.c - ORD-9 from the command line:
- *   dianpu ship import --db URL --store CODE FILE.csv
- *       tracking numbers (订单编号, 物流公司, 物流单号 by name; GBK or UTF-8);
+ *   dianpu ship import --db URL --store CODE FILE.csv|FILE.xlsx
+ *       tracking numbers (订单编号, 物流公司, 物流单号 by name; CSV in GBK or UTF-8,
+ *       or the first sheet of an Excel workbook);
  *       prints {"rows","shipped","unchanged","rejected","errors":[...]}
  *   dianpu ship export --db URL --store CODE [--from T] [--to T]
  *       the platform bulk-ship CSV (orders/ship.h) on stdout
@@ -27,9 +28,9 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: dianpu ship import --db URL --store CODE FILE.csv\n"
+	fprintf(stderr, "usage: dianpu ship import --db URL --store CODE FILE.csv|FILE.xlsx\n"
 			"       dianpu ship export --db URL --store CODE [--from TIME] [--to TIME]\n"
-			"  FILE.csv: 订单编号,物流公司,物流单号 (GBK or UTF-8)\n");
+			"  FILE: 订单编号,物流公司,物流单号 (CSV in GBK or UTF-8, or an .xlsx)\n");
 	return 2;
 }
 

@@ -55,6 +55,9 @@ struct http_resp {
 	const char *content_type; /* for raw bodies */
 	const void *raw;      /* raw body (arena or static memory) */
 	size_t raw_len;
+	/* raw bodies sent as a file: the whole Content-Disposition value, e.g.
+	 * "attachment; filename=\"orders.xlsx\"; filename*=UTF-8''%E8%AE%A2..." */
+	const char *content_disposition;
 };
 
 struct http_route {

@@ -6,7 +6,8 @@
  *
  * CSV files are UTF-8 with a BOM and CRLF line ends, which Excel opens
  * correctly; text cells starting with = + - @ get a leading ' so a spreadsheet
- * never runs them as formulas.
+ * never runs them as formulas. The same lists come as Excel workbooks with
+ * format=xlsx (io/xlsx.h: SKU codes are text cells, quantities numbers).
  */
 #include "inventory/inventory_db.h"
 
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "inventory/inventory_http_int.h"
+#include "io/xlsx.h"
 #include "lib/arena.h"
 #include "lib/cal.h"
 #include "lib/sb.h"
@@ -237,14 +239,14 @@ static void csv_text(struct sb *sb, const char *s)
 		sb_addc(sb, '"');
 }
 
-struct csv {
+struct csv_out {
 	struct sb sb;
 	int platform; /* the platform file: 商家编码,标题,可用库存 with available >= 0 */
 };
 
 static int csv_row(const struct inv_listing_row *r, void *p)
 {
-	struct csv *c = p;
+	struct csv_out *c = p;
 	csv_text(&c->sb, r->sku);
 	sb_addc(&c->sb, ',');
 	csv_text(&c->sb, r->title);
@@ -265,7 +267,7 @@ static int csv_row(const struct inv_listing_row *r, void *p)
 	return 0;
 }
 
-static void csv_start(struct csv *c, struct http_req *req, int platform)
+static void csv_start(struct csv_out *c, struct http_req *req, int platform)
 {
 	sb_init_arena(&c->sb, req->arena, CSV_MAX);
 	c->platform = platform;
@@ -274,7 +276,7 @@ static void csv_start(struct csv *c, struct http_req *req, int platform)
 				 : "商家编码,标题,属性,现有库存,已占用,可用库存,缺货起始\r\n");
 }
 
-static int csv_finish(struct csv *c, struct http_resp *resp, struct err *err)
+static int csv_finish(struct csv_out *c, struct http_resp *resp, struct err *err)
 {
 	size_t len = c->sb.len;
 	char *body = sb_take(&c->sb, err);
@@ -313,30 +315,107 @@ static int listing_add(const struct inv_listing_row *r, void *arr)
 		    int (*fn)(const struct inv_listing_row *r, void *ctx), void *ctx,        \
 		    struct err *err)
 
-static int format_query(struct http_req *req, int *csv, struct err *err)
+enum { FMT_JSON, FMT_CSV, FMT_XLSX };
+
+/* format=json|csv|xlsx; def when absent. */
+static int format_query(struct http_req *req, int def, int *fmt, struct err *err)
 {
 	const char *f = inv_http_q(req, "format");
-	*csv = f && strcmp(f, "csv") == 0;
-	if (f && !*csv && strcmp(f, "json") != 0)
-		return err_set(err, ERR_INVALID, "format", "format 应为 json 或 csv",
-			       "format must be json or csv");
+	*fmt = def;
+	if (!f)
+		return 0;
+	if (strcmp(f, "json") == 0 && def == FMT_JSON)
+		*fmt = FMT_JSON;
+	else if (strcmp(f, "csv") == 0)
+		*fmt = FMT_CSV;
+	else if (strcmp(f, "xlsx") == 0)
+		*fmt = FMT_XLSX;
+	else
+		return err_set(err, ERR_INVALID, "format",
+			       def == FMT_JSON ? "format 应为 json、csv 或 xlsx" : "format 应为 csv 或 xlsx",
+			       def == FMT_JSON ? "format must be json, csv or xlsx"
+					       : "format must be csv or xlsx");
 	return 0;
 }
 
-/* JSON {"warehouse","items","total"} or, with format=csv, the file. */
+/* ---------------------------------------------------------------- workbooks */
+
+static const struct xlsx_col platform_cols[] = {
+	{ "商家编码", 18 }, { "标题", 40 }, { "可用库存", 10 },
+};
+static const struct xlsx_col register_cols[] = {
+	{ "商家编码", 18 }, { "标题", 40 }, { "属性", 24 },    { "现有库存", 10 },
+	{ "已占用", 10 },   { "可用库存", 10 }, { "缺货起始", 20 },
+};
+
+struct xlsx_out {
+	struct xlsx_writer *w;
+	int platform;
+};
+
+static int xlsx_row(const struct inv_listing_row *r, void *p)
+{
+	struct xlsx_out *x = p;
+	xlsx_cell_text(x->w, r->sku);
+	xlsx_cell_text(x->w, r->title);
+	if (x->platform) {
+		/* as the CSV: the platform takes no negative stock */
+		xlsx_cell_int(x->w, r->available > 0 ? r->available : 0);
+	} else {
+		xlsx_cell_text(x->w, r->attrs);
+		xlsx_cell_int(x->w, r->on_hand);
+		xlsx_cell_int(x->w, r->reserved);
+		xlsx_cell_int(x->w, r->available);
+		xlsx_cell_time(x->w, r->out_since);
+	}
+	xlsx_row_end(x->w);
+	return 0;
+}
+
+static int xlsx_answer(struct http_req *req, struct http_resp *resp, const char *warehouse,
+		       LISTER(lister), int platform, const char *name, const char *ascii,
+		       struct err *err)
+{
+	struct xlsx_out x = { NULL, platform };
+	const void *data;
+	size_t len;
+	int rc = platform ? xlsx_writer_new("库存", platform_cols, ARRAY_SIZE(platform_cols), &x.w, err)
+			  : xlsx_writer_new("库存", register_cols, ARRAY_SIZE(register_cols), &x.w, err);
+	if (rc)
+		return rc;
+	rc = lister(req->db, req->arena, warehouse, xlsx_row, &x, err);
+	if (rc) {
+		xlsx_writer_free(x.w);
+		return rc;
+	}
+	rc = xlsx_writer_finish(x.w, req->arena, &data, &len, err);
+	if (rc)
+		return rc;
+	resp->raw = data;
+	resp->raw_len = len;
+	resp->content_type = XLSX_CONTENT_TYPE;
+	resp->content_disposition = xlsx_disposition(req->arena, name, ascii);
+	return resp->content_disposition ? 0 : ERR_NOMEM;
+}
+
+/* JSON {"warehouse","items","total"} or, with format=csv / xlsx, the file
+ * (the export is a file always: CSV unless format=xlsx). */
 static int list_answer(struct http_req *req, struct http_resp *resp, LISTER(lister),
-		       int platform, int force_csv, struct err *err)
+		       int platform, int force_csv, const char *name, const char *ascii,
+		       struct err *err)
 {
 	struct inv_warehouse w;
 	const char *wh = inv_http_q(req, "warehouse");
-	int csv = force_csv;
-	int rc = force_csv ? 0 : format_query(req, &csv, err);
+	int fmt;
+	int rc = format_query(req, force_csv ? FMT_CSV : FMT_JSON, &fmt, err);
 	if (!rc)
 		rc = inv_warehouse_get(req->db, req->arena, wh, &w, err);
 	if (rc)
 		return rc;
-	if (csv) {
-		struct csv c;
+	if (fmt == FMT_XLSX)
+		return xlsx_answer(req, resp, w.code, lister, platform, name, ascii, err);
+	if (fmt == FMT_CSV) {
+		struct csv_out c;
 		csv_start(&c, req, platform);
 		rc = lister(req->db, req->arena, w.code, csv_row, &c, err);
 		return rc ? rc : csv_finish(&c, resp, err);
@@ -352,17 +431,17 @@ static int list_answer(struct http_req *req, struct http_resp *resp, LISTER(list
 
 int inv_h_out_of_stock(struct http_req *req, struct http_resp *resp, struct err *err)
 {
-	return list_answer(req, resp, inv_out_of_stock, 0, 0, err);
+	return list_answer(req, resp, inv_out_of_stock, 0, 0, "缺货登记.xlsx", "out-of-stock.xlsx", err);
 }
 
 int inv_h_delist(struct http_req *req, struct http_resp *resp, struct err *err)
 {
-	return list_answer(req, resp, inv_delist, 1, 0, err);
+	return list_answer(req, resp, inv_delist, 1, 0, "下架清单.xlsx", "delist.xlsx", err);
 }
 
 int inv_h_export(struct http_req *req, struct http_resp *resp, struct err *err)
 {
-	return list_answer(req, resp, inv_listing_each, 1, 1, err);
+	return list_answer(req, resp, inv_listing_each, 1, 1, "库存同步.xlsx", "stock.xlsx", err);
 }
 
 int inv_h_restocked(struct http_req *req, struct http_resp *resp, struct err *err)

@@ -292,6 +292,31 @@ int xlsx_writer_finish(struct xlsx_writer *w, struct arena *a, const void **data
 	return rc;
 }
 
+const char *xlsx_disposition(struct arena *a, const char *name, const char *ascii)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct sb b;
+	struct err ignored = ERR_INIT;
+	sb_init_arena(&b, a, 4096);
+	sb_adds(&b, "attachment; filename=\"");
+	for (const char *c = ascii; *c; c++)
+		if (*c >= 0x20 && *c < 0x7F && *c != '"' && *c != '\\')
+			sb_addc(&b, *c);
+	sb_adds(&b, "\"; filename*=UTF-8''");
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+		/* RFC 5987 attr-char: ALPHA DIGIT ! # $ & + - . ^ _ ` | ~ */
+		if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+		    strchr("!#$&+-.^_`|~", *c)) {
+			sb_addc(&b, (char)*c);
+		} else {
+			sb_addc(&b, '%');
+			sb_addc(&b, hex[*c >> 4]);
+			sb_addc(&b, hex[*c & 15]);
+		}
+	}
+	return sb_take(&b, &ignored);
+}
+
 /* ======================================================================== */
 /* Reader                                                                   */
 /* ======================================================================== */

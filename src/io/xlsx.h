@@ -100,6 +100,12 @@ int xlsx_writer_finish(struct xlsx_writer *w, struct arena *a, const void **data
 /* Abandons the workbook (NULL is fine). */
 void xlsx_writer_free(struct xlsx_writer *w);
 
+/* The Content-Disposition value of a download named name (UTF-8, e.g.
+ * "订单导出.xlsx"): attachment; filename="<ascii>"; filename*=UTF-8''<RFC 5987
+ * percent-encoding>, where ascii is the fallback for old clients. From the
+ * arena; NULL when it runs out. */
+const char *xlsx_disposition(struct arena *a, const char *name, const char *ascii);
+
 /* ---------------------------------------------------------------- reader */
 
 #define XLSX_UNZIPPED_MAX_DEFAULT ((uint64_t)512 << 20)

@@ -3,7 +3,8 @@
  * answers 202 {"import_id","status":"running"} at once and runs the import in
  * a thread of its own with its own database connection; GET /api/v1/imports/{id}
  * gives progress (bytes, percent, counts) and, when done, the result with the
- * rejected rows.
+ * rejected rows; GET /api/v1/imports/{id}/rejects?format=xlsx|csv (default
+ * xlsx) gives those rows as a file: 行号, 列, 原因, 文件.
  */
 #include "orders/import_job.h"
 
@@ -16,6 +17,9 @@
 #include "db/db.h"
 #include "http/http.h"
 #include "http/upload.h"
+#include "io/xlsx.h"
+#include "lib/arena.h"
+#include "lib/sb.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "stores/stores.h"
@@ -148,8 +152,163 @@ static int imports_get(struct http_req *req, struct http_resp *resp, struct err 
 	return rc;
 }
 
+/* ---------------------------------------------------------------- rejects */
+
+#define REJECTS_CSV_MAX ((size_t)16 << 20)
+
+static const struct xlsx_col reject_cols[] = {
+	{ "行号", 8 }, { "列", 16 }, { "原因", 60 }, { "文件", 10 },
+};
+
+/* A CSV field: quoted when needed, and a leading = + - @ disarmed with ' so a
+ * spreadsheet never runs a rejected cell's text as a formula. */
+static void csv_cell(struct sb *b, const char *s)
+{
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		sb_addc(b, '"');
+	if (strchr("=+-@", *s) && *s)
+		sb_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			sb_addc(b, '"');
+		sb_addc(b, *s);
+	}
+	if (quote)
+		sb_addc(b, '"');
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static const char *file_label(const char *file)
+{
+	if (strcmp(file, "orders") == 0)
+		return "订单报表";
+	if (strcmp(file, "items") == 0)
+		return "宝贝报表";
+	return file;
+}
+
+/* The note row when more rows were rejected than the job kept. */
+static const char *more_note(struct http_req *req, json_t *job, size_t listed)
+{
+	json_int_t rejected = json_integer_value(json_object_get(job, "rejected"));
+	if (rejected <= (json_int_t)listed)
+		return NULL;
+	struct sb b;
+	struct err ignored = ERR_INIT;
+	sb_init_arena(&b, req->arena, 256);
+	sb_addf(&b, "另有 %lld 行被拒绝,未列出(只保留前 %d 行)", (long long)(rejected - (json_int_t)listed),
+		IMPORT_ERRORS_KEPT);
+	return sb_take(&b, &ignored);
+}
+
+static int rejects_xlsx(struct http_req *req, struct http_resp *resp, json_t *job, int64_t id,
+			struct err *err)
+{
+	json_t *errors = json_object_get(job, "errors"), *e;
+	struct xlsx_writer *w;
+	const void *data;
+	size_t len, i;
+	int rc = xlsx_writer_new("拒绝的行", reject_cols, ARRAY_SIZE(reject_cols), &w, err);
+	if (rc)
+		return rc;
+	json_array_foreach(errors, i, e) {
+		xlsx_cell_int(w, json_integer_value(json_object_get(e, "line")));
+		xlsx_cell_text(w, jstr(e, "column"));
+		xlsx_cell_text(w, jstr(e, "reason"));
+		xlsx_cell_text(w, file_label(jstr(e, "file")));
+		xlsx_row_end(w);
+	}
+	const char *note = more_note(req, job, json_array_size(errors));
+	if (note) {
+		xlsx_cell_blank(w);
+		xlsx_cell_blank(w);
+		xlsx_cell_text(w, note);
+		xlsx_row_end(w);
+	}
+	rc = xlsx_writer_finish(w, req->arena, &data, &len, err);
+	if (rc)
+		return rc;
+	char name[64];
+	snprintf(name, sizeof name, "导入%lld-拒绝的行.xlsx", (long long)id);
+	char ascii[64];
+	snprintf(ascii, sizeof ascii, "import-%lld-rejects.xlsx", (long long)id);
+	resp->raw = data;
+	resp->raw_len = len;
+	resp->content_type = XLSX_CONTENT_TYPE;
+	resp->content_disposition = xlsx_disposition(req->arena, name, ascii);
+	return resp->content_disposition ? 0 : err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+}
+
+static int rejects_csv(struct http_req *req, struct http_resp *resp, json_t *job, int64_t id,
+		       struct err *err)
+{
+	json_t *errors = json_object_get(job, "errors"), *e;
+	struct sb b;
+	size_t i;
+	sb_init_arena(&b, req->arena, REJECTS_CSV_MAX);
+	sb_adds(&b, "\xEF\xBB\xBF行号,列,原因,文件\r\n");
+	json_array_foreach(errors, i, e) {
+		sb_addf(&b, "%lld,", (long long)json_integer_value(json_object_get(e, "line")));
+		csv_cell(&b, jstr(e, "column"));
+		sb_addc(&b, ',');
+		csv_cell(&b, jstr(e, "reason"));
+		sb_addc(&b, ',');
+		csv_cell(&b, file_label(jstr(e, "file")));
+		sb_adds(&b, "\r\n");
+	}
+	const char *note = more_note(req, job, json_array_size(errors));
+	if (note) {
+		sb_adds(&b, ",,");
+		csv_cell(&b, note);
+		sb_adds(&b, ",\r\n");
+	}
+	size_t len = b.len;
+	char *body = sb_take(&b, err);
+	if (!body)
+		return err->code ? err->code : ERR_NOMEM;
+	char name[64], ascii[64];
+	snprintf(name, sizeof name, "导入%lld-拒绝的行.csv", (long long)id);
+	snprintf(ascii, sizeof ascii, "import-%lld-rejects.csv", (long long)id);
+	resp->raw = body;
+	resp->raw_len = len;
+	resp->content_type = "text/csv; charset=utf-8";
+	resp->content_disposition = xlsx_disposition(req->arena, name, ascii);
+	return resp->content_disposition ? 0 : err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+}
+
+static int imports_rejects(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	char *end;
+	const char *s = http_param(req, "id");
+	const char *format = http_query(req, "format");
+	long long id = strtoll(s, &end, 10);
+	json_t *job;
+
+	if (*end || id <= 0)
+		return err_set(err, ERR_NOT_FOUND, "id", "导入任务不存在", "no such import");
+	if (!format || !*format)
+		format = "xlsx";
+	if (strcmp(format, "xlsx") != 0 && strcmp(format, "csv") != 0)
+		return err_set(err, ERR_INVALID, "format", "format 应为 xlsx 或 csv",
+			       "format must be xlsx or csv");
+	int rc = import_job_get(req->db, id, req->user.id, &job, err);
+	if (rc)
+		return rc;
+	rc = strcmp(format, "xlsx") == 0 ? rejects_xlsx(req, resp, job, id, err)
+					 : rejects_csv(req, resp, job, id, err);
+	json_decref(job);
+	return rc;
+}
+
 const struct http_route import_routes[] = {
 	{ "POST", "/api/v1/imports", imports_create, IMPORTERS, HTTP_ROUTE_UPLOAD },
 	{ "GET", "/api/v1/imports/{id}", imports_get, IMPORTERS },
+	{ "GET", "/api/v1/imports/{id}/rejects", imports_rejects, IMPORTERS },
 	{ NULL, NULL, NULL, 0, 0 },
 };

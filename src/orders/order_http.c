@@ -3,6 +3,7 @@
  *
  *   GET   /api/v1/orders?store=&stage=&exception=1&status=&from=&to=&buyer=&receiver=
  *                       &phone4=&sku=&tracking=&order_no=&page=&page_size=
+ *                       [&format=xlsx: all pages as 订单导出.xlsx, order_export.h]
  *   GET   /api/v1/orders/{id}              order, items, memos, timeline, tasks
  *   PATCH /api/v1/orders/{id}              ORD-4 edit: receiver fields, or one item line
  *   POST  /api/v1/orders/{id}/{action}     audit hold release print pick verify pack ship
@@ -25,6 +26,7 @@
 #include "lib/mask.h"
 #include "lib/sb.h"
 #include "orders/order_db.h"
+#include "orders/order_export.h"
 #include "stores/stores.h"
 #include "lib/common.h"
 
@@ -207,6 +209,9 @@ static int orders_list(struct http_req *req, struct http_resp *resp, struct err 
 	int64_t total = 0;
 	int rc = filter_from_query(req, &f, err);
 
+	/* format=xlsx: every matching order as a workbook (order_export_http.c) */
+	if (!rc && order_export_wanted(req))
+		return order_export_list(req, resp, &f, err);
 	sb_init_arena(&out, req->arena, (size_t)64 << 20);
 	sb_adds(&out, "{\"items\":[");
 	if (!rc)

@@ -23,6 +23,7 @@
 #include "audit/audit.h"
 #include "db/db.h"
 #include "io/csv.h"
+#include "io/xlsx.h"
 #include "io/taobao_format.h"
 #include "lib/cal.h"
 #include "lib/xalloc.h"
@@ -294,10 +295,10 @@ static void line_count(struct recon_counts *c, const struct bill_line *l)
 
 /* ---------------------------------------------------------------- rows */
 
-static int read_header(struct csv *c, struct billing *b, int *ix, struct err *err)
+static int read_header(struct xlsx_table *c, struct billing *b, int *ix, struct err *err)
 {
 	struct csv_record rec;
-	int rc = csv_next(c, &rec, err);
+	int rc = xlsx_table_next(c, &rec, err);
 	if (rc == 0)
 		return err_set(err, ERR_UNPROCESSABLE, "file", "账单文件是空的", "the bill file is empty");
 	if (rc < 0)
@@ -327,17 +328,17 @@ static int row_take(struct billing *b, const struct csv_record *rec, const int *
 	return rc;
 }
 
-static int rows_run(struct csv *c, struct billing *b, const int *ix, struct err *err)
+static int rows_run(struct xlsx_table *c, struct billing *b, const int *ix, struct err *err)
 {
 	struct csv_record rec;
 	int rc = 0;
 	while (!rc) {
 		struct err rerr = ERR_INIT;
-		int got = csv_next(c, &rec, &rerr);
+		int got = xlsx_table_next(c, &rec, &rerr);
 		if (got == 0)
 			break;
 		b->c.rows++;
-		if (got < 0 && !csv_fatal(c))
+		if (got < 0 && !xlsx_table_fatal(c))
 			rc = reject(b, rec.line, -1, rerr.msg_zh);
 		else if (got < 0)
 			rc = err_set(err, got, rerr.field, rerr.msg_zh, rerr.msg_en);
@@ -589,7 +590,7 @@ static int billing_init(struct billing *b, const struct recon_import *in, struct
 	return b->errors && b->brackets ? 0 : nomem(err);
 }
 
-static int import_steps(struct billing *b, struct csv *c, struct err *err)
+static int import_steps(struct billing *b, struct xlsx_table *c, struct err *err)
 {
 	int ix[RC__COUNT];
 	int rc = bill_insert(b, err);
@@ -610,11 +611,11 @@ int recon_bill_import(struct db *db, const struct auth_user *who, const struct r
 		      int fd, int64_t now_utc, int64_t *bill_id, struct err *err)
 {
 	struct billing b = { .db = db, .who = who, .in = in, .now = now_utc };
-	struct csv c;
+	struct xlsx_table c;
 	int rc = billing_init(&b, in, err);
 
 	*bill_id = 0;
-	csv_init_fd(&c, fd, NULL);
+	xlsx_table_init_fd(&c, fd);
 	if (!rc)
 		rc = db_begin(db, err);
 	if (!rc) {
@@ -624,7 +625,7 @@ int recon_bill_import(struct db *db, const struct auth_user *who, const struct r
 		else
 			rc = db_commit(db, err);
 	}
-	csv_release(&c);
+	xlsx_table_release(&c);
 	json_decref(b.errors);
 	json_decref(b.brackets);
 	if (!rc)

@@ -30,7 +30,8 @@ struct recon_import {
 };
 
 /* Reads the bill CSV (GBK or UTF-8; columns by name: 运单号, 重量, 运费 and
- * aliases, see recon_db.c) from fd's current offset, matches, flags, stores.
+ * aliases, see recon_db.c; CSV from fd's current offset, or an .xlsx
+ * whole, told apart by content, with sheet row numbers as lines), matches, flags, stores.
  * who may be NULL (the CLI). *bill_id gets the new bill's id. Rows that
  * cannot be read (no tracking number, bad weight or fee) are rejected by
  * physical line, column and reason, kept in the bill's errors. */

@@ -1,7 +1,7 @@
 /*
  * recon_http.c - the ORD-11 courier bill API.
  *
- *   POST /api/v1/recon/courier-bills    multipart: courier, period ("2026-11"), file (CSV:
+ *   POST /api/v1/recon/courier-bills    multipart: courier, period ("2026-11"), file (CSV or .xlsx:
  *        运单号, 重量, 运费 by name), and optionally tolerance_g (default 100),
  *        fee_tolerance_pct (30), fee_min_lines (5) as form fields or query
  *        parameters -> 201 {"bill": summary with brackets and rejected rows}

@@ -1,7 +1,8 @@
 /*
  * ship_db.c - ORD-9 the tracking-number import and the bulk-ship export.
  *
- * Import, one CSV row at a time, each in its own transaction:
+ * Import, one CSV or XLSX row at a time (io/xlsx.h xlsx_table), each in its
+ * own transaction:
  *   1. clean and check the cells (orders/ship.h);
  *   2. find the order by (store, 订单编号);
  *   3. shipped already with this number -> unchanged; with another -> refused;
@@ -21,6 +22,7 @@
 
 #include "db/db.h"
 #include "io/csv.h"
+#include "io/xlsx.h"
 #include "io/taobao_format.h"
 #include "lib/sb.h"
 #include "orders/order.h"
@@ -252,10 +254,10 @@ static int row_apply(struct shipper *s, const struct ship_line *r, struct err *e
 
 /* ---------------------------------------------------------------- import */
 
-static int read_header(struct csv *c, struct shipper *s, int *ix, struct err *err)
+static int read_header(struct xlsx_table *c, struct shipper *s, int *ix, struct err *err)
 {
 	struct csv_record rec;
-	int rc = csv_next(c, &rec, err);
+	int rc = xlsx_table_next(c, &rec, err);
 	if (rc == 0)
 		return err_set(err, ERR_UNPROCESSABLE, "file", "文件是空的", "the file is empty");
 	if (rc < 0)
@@ -267,7 +269,7 @@ static int read_header(struct csv *c, struct shipper *s, int *ix, struct err *er
 	return rc;
 }
 
-static int rows_run(struct csv *c, struct shipper *s, const int *ix, struct err *err)
+static int rows_run(struct xlsx_table *c, struct shipper *s, const int *ix, struct err *err)
 {
 	struct csv_record rec;
 	int rc = 0;
@@ -275,11 +277,11 @@ static int rows_run(struct csv *c, struct shipper *s, const int *ix, struct err 
 		struct err rerr = ERR_INIT, why = ERR_INIT;
 		struct ship_line r;
 		int col;
-		int got = csv_next(c, &rec, &rerr);
+		int got = xlsx_table_next(c, &rec, &rerr);
 		if (got == 0)
 			break;
 		s->rows++;
-		if (got < 0 && !csv_fatal(c))
+		if (got < 0 && !xlsx_table_fatal(c))
 			rc = reject(s, rec.line, -1, rerr.msg_zh);
 		else if (got < 0)
 			rc = err_set(err, got, rerr.field, rerr.msg_zh, rerr.msg_en);
@@ -295,7 +297,7 @@ int ship_tracking_import(struct db *db, const struct auth_user *who, int64_t sto
 			 int64_t now_utc, json_t **result, struct err *err)
 {
 	struct shipper s = { .db = db, .who = who, .store_id = store_id, .now = now_utc };
-	struct csv c;
+	struct xlsx_table c;
 	int ix[SC__COUNT];
 	int rc;
 
@@ -303,11 +305,11 @@ int ship_tracking_import(struct db *db, const struct auth_user *who, int64_t sto
 	s.errors = json_array();
 	if (!s.errors)
 		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
-	csv_init_fd(&c, fd, NULL);
+	xlsx_table_init_fd(&c, fd);
 	rc = read_header(&c, &s, ix, err);
 	if (!rc)
 		rc = rows_run(&c, &s, ix, err);
-	csv_release(&c);
+	xlsx_table_release(&c);
 	if (rc) {
 		json_decref(s.errors);
 		return rc == ERR_NOMEM ? err_set(err, ERR_NOMEM, "", "内存不足", "out of memory") : rc;

@@ -2,11 +2,11 @@
  * ship_db.h - ORD-9 in the database: the tracking-number import and the
  * platform bulk-ship export.
  *
- * The import reads a CSV (GBK or UTF-8, columns found by name; see
- * ship_db.c for the names) and ships each row's order through order_act
+ * The import reads a CSV (GBK or UTF-8) or an Excel .xlsx (its first sheet;
+ * told apart by content, io/xlsx.h), columns found by name (see ship_db.c) and ships each row's order through order_act
  * (packed -> shipped, timeline and audit in the order's transaction). Rows are
  * independent: a bad row is reported by physical line, column and reason and
- * the good rows are applied. Re-running a file changes nothing: an order
+ * the good rows are applied; in a workbook the line is the sheet's row number. Re-running a file changes nothing: an order
  * already shipped with the row's tracking number counts as unchanged.
  */
 #ifndef ORDERS_SHIP_DB_H
@@ -26,7 +26,7 @@ struct db;
  * current offset). who may be NULL (the CLI). *result (new reference):
  * {"rows","shipped","unchanged","rejected","errors":[{"line","column","reason"}]}
  * with at most SHIP_ERRORS_KEPT errors. Fails as a whole only when the file
- * is not a CSV text or lacks a required column. */
+ * is neither CSV text nor a readable .xlsx, or lacks a required column. */
 int ship_tracking_import(struct db *db, const struct auth_user *who, int64_t store_id, int fd,
 			 int64_t now_utc, json_t **result, struct err *err) WUR;
 

@@ -1,7 +1,8 @@
 /*
  * ship_http.c - the ORD-9 shipping API.
  *
- *   POST /api/v1/shipping/tracking   multipart: store=CODE, file=CSV (GBK or UTF-8)
+ *   POST /api/v1/shipping/tracking   multipart: store=CODE, file=CSV (GBK or UTF-8) or .xlsx
+ *        (detected by content; errors then name the sheet's row numbers)
  *        columns by name: 订单编号, 物流公司, 物流单号 (aliases in ship_db.c)
  *        -> {"rows","shipped","unchanged","rejected","errors":[{"line","column","reason"}]}
  *   GET  /api/v1/shipping/export?store=CODE[&from=&to=]

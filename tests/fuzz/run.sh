@@ -17,7 +17,7 @@ clang=${CLANG:-clang}
 out=build-fuzz
 # Only pure modules (lib/, plus orders/address and orders/phone for fuzz_address):
 # the harnesses need no storage, HTTP or config.
-# fuzz_csv adds io/csv.
+# fuzz_csv adds io/csv; fuzz_xlsx adds io/xlsx with libzip, expat and libxlsxwriter.
 lib_src="src/lib/err.c src/lib/xalloc.c src/lib/sb.c src/lib/arena.c
          src/lib/money.c src/lib/utf8.c src/lib/gbk.c"
 cflags="-std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc -Wall -Wextra -Wshadow
@@ -48,7 +48,7 @@ taobao_src="src/io/csv.c src/io/taobao_format.c src/orders/import_taobao.c src/o
             $out/divisions_embed.c $out/migrations_embed.c"
 taobao_libs="-I/usr/include/postgresql -lsqlite3 -lpq -ljansson -lpthread"
 
-for name in money gbk address csv taobao; do
+for name in money gbk address csv taobao xlsx; do
 	bin="$out/fuzz_$name"
 	corpus="$out/corpus_$name"
 	log="$out/fuzz_$name.log"
@@ -56,6 +56,7 @@ for name in money gbk address csv taobao; do
 	case $name in
 	address) extra="src/orders/address.c src/orders/phone.c $out/divisions_embed.c" ;;
 	csv) extra="src/io/csv.c" ;;
+	xlsx) extra="src/io/xlsx.c src/io/csv.c src/lib/cal.c -lzip -lexpat -lxlsxwriter" ;;
 	taobao) extra="$taobao_src $taobao_libs" ;;
 	esac
 

@@ -128,6 +128,11 @@ static int queue_raw(struct MHD_Connection *conn, int status, const struct http_
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", resp->content_type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	/* downloads (exports) carry their file name, and may hold customer data */
+	if (resp->content_disposition) {
+		MHD_add_response_header(r, "Content-Disposition", resp->content_disposition);
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+	}
 	int ret = MHD_queue_response(conn, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return ret;

@@ -25,6 +25,7 @@ import orders_cases  # noqa: E402
 import print_cases  # noqa: E402
 import inventory_cases  # noqa: E402
 import shipping_cases  # noqa: E402
+import xlsx_cases  # noqa: E402
 import kill_cases  # noqa: E402
 
 ROLES = ["boss", "operations", "cs_presale", "cs_aftersale", "cs_lead", "cs_mentor",
@@ -628,6 +629,7 @@ def main():
         module_cases("print", print_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         module_cases("inventory", inventory_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         module_cases("shipping", shipping_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
+        module_cases("xlsx", xlsx_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         tests_rate_limit(s)
     finally:
         s.stop()

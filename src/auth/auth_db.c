@@ -4,6 +4,7 @@
 #include "auth/auth_db.h"
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -279,7 +280,9 @@ int user_update(struct db *db, const struct auth_user *who, int64_t id,
 			&before, &after, now_utc, err);
 	if (rc)
 		goto fail;
-	return db_commit(db, err);
+	rc = db_commit(db, err);
+	auth_session_cache_invalidate(); /* the caller's commit, if nested, must call again */
+	return rc;
 fail:
 	db_rollback(db);
 	return rc;
@@ -331,13 +334,29 @@ int session_create(struct db *db, const char *token_hash, int64_t user_id, const
 	return rc;
 }
 
-int auth_session_user(struct db *db, const char *token_hash, int64_t now_utc,
-		      struct auth_user *out, struct err *err)
+/* One query: the session, its user and the user's store limits (X-5). The
+ * store codes are aggregated in SQL, each engine with its own spelling; codes
+ * are [A-Za-z0-9_-] (store_code_check), so a comma separates them safely. */
+#define PROFILE_SQL(stores) \
+	"SELECT u.id, u.username, u.role, u.display_name, u.phone, u.version, u.created_utc," \
+	" s.expires_utc, (" stores ")" \
+	" FROM sessions s JOIN users u ON u.id = s.user_id" \
+	" WHERE s.token_hash = ? AND s.expires_utc > ? AND u.disabled = 0"
+/* SQLite 3.40 has no ORDER BY inside an aggregate; an ordered subquery under an
+ * aggregate is not flattened, so group_concat sees the codes in order. */
+#define PROFILE_STORES_SQLITE \
+	"SELECT group_concat(c, ',') FROM (SELECT st.code AS c FROM user_stores us" \
+	" JOIN stores st ON st.id = us.store_id WHERE us.user_id = u.id ORDER BY st.code)"
+#define PROFILE_STORES_PG \
+	"SELECT string_agg(st.code, ',' ORDER BY st.code) FROM user_stores us" \
+	" JOIN stores st ON st.id = us.store_id WHERE us.user_id = u.id"
+
+static int profile_query(struct db *db, const char *token_hash, int64_t now_utc,
+			 struct auth_profile *out, struct err *err)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(db, "SELECT u.id, u.username, u.role FROM sessions s"
-				" JOIN users u ON u.id = s.user_id"
-				" WHERE s.token_hash = ? AND s.expires_utc > ? AND u.disabled = 0",
+	int rc = db_prepare(db, db->engine == DB_POSTGRES ? PROFILE_SQL(PROFILE_STORES_PG)
+							  : PROFILE_SQL(PROFILE_STORES_SQLITE),
 			    &st, err);
 	if (rc)
 		return rc;
@@ -345,16 +364,141 @@ int auth_session_user(struct db *db, const char *token_hash, int64_t now_utc,
 	db_bind_int(st, 2, now_utc);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		out->id = db_col_int(st, 0);
-		copy_col(st, 1, out->username, sizeof out->username);
-		if (role_parse(db_col_text(st, 2), &out->role))
-			rc = ERR_UNAUTHORIZED;
+		const char *stores = db_col_text(st, 8);
+		out->user.id = db_col_int(st, 0);
+		copy_col(st, 1, out->user.username, sizeof out->user.username);
+		if (role_parse(db_col_text(st, 2) ? db_col_text(st, 2) : "", &out->user.role))
+			rc = ERR_UNAUTHORIZED; /* an unknown role in the table grants nothing */
+		copy_col(st, 3, out->display_name, sizeof out->display_name);
+		copy_col(st, 4, out->phone, sizeof out->phone);
+		out->version = db_col_int(st, 5);
+		out->created_utc = db_col_int(st, 6);
+		out->expires_utc = db_col_int(st, 7);
+		out->stores_overflow = stores && strlen(stores) >= sizeof out->stores;
+		copy_col(st, 8, out->stores, sizeof out->stores);
 	}
 	db_done(st);
 	if (rc == DB_DONE || rc == ERR_UNAUTHORIZED)
 		return err_set(err, ERR_UNAUTHORIZED, "", "登录已过期,请重新登录",
 			       "session expired; please log in again");
 	return rc < 0 ? rc : 0;
+}
+
+/*
+ * The session cache: a request's session is checked twice (authenticate, then
+ * /auth/me), and the console asks on every page, so the answer is kept per
+ * thread, keyed by token hash, for at most SESSION_CACHE_TTL_S seconds.
+ *
+ * Safety within this process: every slot carries the generation it was read
+ * under; auth_session_cache_invalidate() bumps the generation, which empties
+ * every thread's cache at once. The generation is loaded before the query, so
+ * a query racing with a logout or a disable is filed under the old generation
+ * and never served. Logout, a password, role or disabled change and a new
+ * store list thus take effect on the next request.
+ *
+ * The tradeoff: a change made by another process (the CLI's `user disable`,
+ * `user passwd`, or another server on the same database) is not seen here
+ * until a slot is SESSION_CACHE_TTL_S seconds old, so such a session may be
+ * honoured for up to that long after it ended. The session's own expiry is
+ * checked on every hit.
+ */
+#define SESSION_CACHE_SLOTS 32 /* per thread, direct-mapped by token hash */
+#define SESSION_CACHE_TTL_S 2
+#define SESSION_CACHE_STORES 256 /* longer store lists are not cached */
+
+struct session_slot {
+	uint64_t gen; /* 0: empty */
+	int64_t filled_utc;
+	char token_hash[AUTH_TOKEN_HEX];
+	struct auth_user user;
+	char display_name[128];
+	char phone[40];
+	int64_t version, created_utc, expires_utc;
+	char stores[SESSION_CACHE_STORES];
+};
+
+static _Atomic uint64_t session_gen = 1;
+static _Thread_local struct session_slot session_cache[SESSION_CACHE_SLOTS];
+
+void auth_session_cache_invalidate(void)
+{
+	atomic_fetch_add(&session_gen, 1);
+}
+
+static struct session_slot *slot_of(const char *token_hash)
+{
+	unsigned h = 0;
+	for (int i = 0; i < 8 && token_hash[i]; i++)
+		h = h * 31u + (unsigned char)token_hash[i];
+	return &session_cache[h % SESSION_CACHE_SLOTS];
+}
+
+static int slot_get(const struct session_slot *sl, const char *token_hash, int64_t now,
+		    struct auth_profile *out)
+{
+	if (sl->gen != atomic_load(&session_gen) || now < sl->filled_utc ||
+	    now >= sl->filled_utc + SESSION_CACHE_TTL_S || now >= sl->expires_utc ||
+	    strcmp(sl->token_hash, token_hash) != 0)
+		return 0;
+	out->user = sl->user;
+	memcpy(out->display_name, sl->display_name, sizeof out->display_name);
+	memcpy(out->phone, sl->phone, sizeof out->phone);
+	out->version = sl->version;
+	out->created_utc = sl->created_utc;
+	out->expires_utc = sl->expires_utc;
+	memcpy(out->stores, sl->stores, sizeof sl->stores);
+	out->stores_overflow = 0;
+	return 1;
+}
+
+static void slot_put(struct session_slot *sl, uint64_t gen, const char *token_hash, int64_t now,
+		     const struct auth_profile *p)
+{
+	if (p->stores_overflow || strlen(p->stores) >= sizeof sl->stores ||
+	    strlen(token_hash) >= sizeof sl->token_hash) {
+		sl->gen = 0;
+		return;
+	}
+	sl->gen = gen;
+	sl->filled_utc = now;
+	snprintf(sl->token_hash, sizeof sl->token_hash, "%s", token_hash);
+	sl->user = p->user;
+	memcpy(sl->display_name, p->display_name, sizeof sl->display_name);
+	memcpy(sl->phone, p->phone, sizeof sl->phone);
+	sl->version = p->version;
+	sl->created_utc = p->created_utc;
+	sl->expires_utc = p->expires_utc;
+	memcpy(sl->stores, p->stores, sizeof sl->stores);
+}
+
+int auth_session_profile(struct db *db, const char *token_hash, int64_t now_utc,
+			 struct auth_profile *out, struct err *err)
+{
+	struct session_slot *sl = slot_of(token_hash);
+	uint64_t gen = atomic_load(&session_gen); /* before the query: see above */
+	int rc;
+
+	if (slot_get(sl, token_hash, now_utc, out))
+		return 0;
+	rc = profile_query(db, token_hash, now_utc, out, err);
+	if (rc) {
+		if (strcmp(sl->token_hash, token_hash) == 0)
+			sl->gen = 0;
+		return rc;
+	}
+	slot_put(sl, gen, token_hash, now_utc, out);
+	return 0;
+}
+
+int auth_session_user(struct db *db, const char *token_hash, int64_t now_utc,
+		      struct auth_user *out, struct err *err)
+{
+	struct auth_profile p;
+	int rc = auth_session_profile(db, token_hash, now_utc, &p, err);
+	if (rc)
+		return rc;
+	*out = p.user;
+	return 0;
 }
 
 int session_delete(struct db *db, const char *token_hash, struct err *err)
@@ -366,6 +510,7 @@ int session_delete(struct db *db, const char *token_hash, struct err *err)
 	db_bind_text(st, 1, token_hash);
 	rc = db_run(st, err);
 	db_done(st);
+	auth_session_cache_invalidate();
 	return rc;
 }
 
@@ -521,5 +666,7 @@ int user_stores_set(struct db *db, const struct auth_user *who, int64_t user_id,
 		db_rollback(db);
 		return rc;
 	}
-	return db_commit(db, err);
+	rc = db_commit(db, err);
+	auth_session_cache_invalidate();
+	return rc;
 }

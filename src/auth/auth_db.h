@@ -68,9 +68,35 @@ char *user_audit_json_new(const struct user_row *u);
 
 int session_create(struct db *db, const char *token_hash, int64_t user_id, const char *address,
 		   int64_t now_utc, int64_t expires_utc, struct err *err) WUR;
-/* The session's user; ERR_UNAUTHORIZED when unknown, expired or the user is disabled. */
+/* 64 store codes of up to 32 characters, comma-separated, and the NUL. */
+#define AUTH_PROFILE_STORES_MAX (64 * 33)
+
+/* The session's user as GET /auth/me shows it, read with one query (session,
+ * user and store list together) or taken from the session cache. */
+struct auth_profile {
+	struct auth_user user;
+	char display_name[128];
+	char phone[40];
+	int64_t version;
+	int64_t created_utc;
+	int64_t expires_utc;                   /* the session's */
+	char stores[AUTH_PROFILE_STORES_MAX];  /* X-5 limits: "a,b" ordered by code, "" = all */
+	int stores_overflow;                   /* longer than stores[]: ask user_store_codes */
+};
+
+/* The session's user; ERR_UNAUTHORIZED when unknown, expired or the user is disabled.
+ *
+ * Answers come from a small per-thread cache (keyed by token hash, a few seconds
+ * old at most, see auth_db.c). Every change to sessions, users or user_stores in
+ * this process must call auth_session_cache_invalidate() after its commit;
+ * session_delete, user_update and user_stores_set do so themselves, which is
+ * enough when they run outside a transaction. */
+int auth_session_profile(struct db *db, const char *token_hash, int64_t now_utc,
+			 struct auth_profile *out, struct err *err) WUR;
 int auth_session_user(struct db *db, const char *token_hash, int64_t now_utc,
 		      struct auth_user *out, struct err *err) WUR;
+/* Forgets every cached session of this process (all threads), at once. */
+void auth_session_cache_invalidate(void);
 int session_delete(struct db *db, const char *token_hash, struct err *err) WUR;
 
 int login_failures(struct db *db, const char *username, const char *address, int64_t since_utc,

@@ -144,14 +144,69 @@ static int auth_logout(struct http_req *req, struct http_resp *resp, struct err 
 	return 0;
 }
 
+struct codes_out {
+	struct sb *b;
+	int n;
+};
+
+static int store_code_add(const char *code, void *p)
+{
+	struct codes_out *o = p;
+	if (o->n++)
+		sb_addc(o->b, ',');
+	http_json_str(o->b, code);
+	return 0;
+}
+
+/* The same document user_json() gives, written directly: /auth/me is asked on
+ * every page of the console, so it skips jansson and the users query. */
 static int auth_me(struct http_req *req, struct http_resp *resp, struct err *err)
 {
-	struct user_row u;
-	int rc = user_get(req->db, req->user.id, &u, err);
+	struct auth_profile p;
+	struct sb b;
+	int rc = auth_session_profile(req->db, req->session_hash, req->now_utc, &p, err);
+
 	if (rc)
 		return rc;
-	resp->json = json_pack("{s:o}", "user", user_json(req, &u, 1));
-	return 0;
+	sb_init_arena(&b, req->arena, 64 * 1024);
+	sb_addf(&b, "{\"user\":{\"id\":%lld,\"username\":", (long long)p.user.id);
+	http_json_str(&b, p.user.username);
+	sb_adds(&b, ",\"display_name\":");
+	http_json_str(&b, p.display_name);
+	sb_adds(&b, ",\"role\":");
+	http_json_str(&b, role_name(p.user.role));
+	sb_adds(&b, ",\"role_label\":");
+	http_json_str(&b, role_label_zh(p.user.role));
+	sb_adds(&b, ",\"phone\":");
+	http_json_str(&b, p.phone);
+	/* a disabled user has no session, so "disabled" is always false here */
+	sb_addf(&b, ",\"disabled\":false,\"version\":%lld,\"created_utc\":%lld,\"stores\":[",
+		(long long)p.version, (long long)p.created_utc);
+	if (p.stores_overflow) {
+		/* more codes than the profile holds: read them, as user_json() does */
+		struct sb codes;
+		struct codes_out o = { &codes, 0 };
+		struct err ignored = ERR_INIT;
+		sb_init_arena(&codes, req->arena, 64 * 1024);
+		if (user_store_codes(req->db, p.user.id, store_code_add, &o, &ignored) == 0)
+			sb_add(&b, codes.buf, codes.len);
+	} else {
+		for (const char *c = p.stores; *c;) {
+			size_t n = strcspn(c, ",");
+			char code[AUTH_PROFILE_STORES_MAX];
+			memcpy(code, c, n);
+			code[n] = '\0';
+			if (c != p.stores)
+				sb_addc(&b, ',');
+			http_json_str(&b, code);
+			c += n + (c[n] == ',');
+		}
+	}
+	sb_adds(&b, "]}}");
+	resp->raw_len = b.len;
+	resp->raw = sb_take(&b, err);
+	resp->content_type = "application/json; charset=utf-8";
+	return resp->raw ? 0 : err->code;
 }
 
 struct list_ctx {
@@ -333,6 +388,8 @@ static int users_patch(struct http_req *req, struct http_resp *resp, struct err 
 		if (!rc && ncodes >= 0)
 			rc = user_stores_set(req->db, &req->user, id, codes, ncodes, req->now_utc, err);
 		rc = rc ? (db_rollback(req->db), rc) : db_commit(req->db, err);
+		/* after the commit: a session read meanwhile may hold the old row */
+		auth_session_cache_invalidate();
 	}
 	if (!rc)
 		rc = user_get(req->db, id, &row, err);

@@ -127,6 +127,9 @@ static int queue_raw(struct MHD_Connection *conn, int status, const struct http_
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", resp->content_type);
+	/* API answers written without jansson are as private as queue_json's */
+	if (strncmp(resp->content_type, "application/json", 16) == 0)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	/* downloads (exports) carry their file name, and may hold customer data */
 	if (resp->content_disposition) {

@@ -487,6 +487,40 @@ def tests_data_permissions(s, tokens):
         st, js, _ = s.req("POST", "/api/v1/auth/login", {"username": "ops.bad", "password": "ops-bad-pass"})
         expect(st == 401, "rolled back: %s" % st)
 
+    @case("session cache: logout, store list, password and disable take effect on the next request")
+    def _():
+        # Each request is a new connection, so repeats land on every worker thread
+        # and fill each thread's session cache before the change.
+        def me_all(t, n=8):
+            return [s.req("GET", "/api/v1/auth/me", token=t) for _ in range(n)]
+        st, js, _ = s.req("POST", "/api/v1/users", {"username": "cache.agent", "password": "cache-pass-1",
+                                                     "role": "operations", "display_name": "缓存\"测试"}, token=boss)
+        expect(st == 201, "%s %s" % (st, js))
+        uid = js["user"]["id"]
+        t1, t2 = s.login("cache.agent", "cache-pass-1"), s.login("cache.agent", "cache-pass-1")
+        for st, js, r in me_all(t1) + me_all(t2):
+            expect(st == 200 and js["user"]["display_name"] == "缓存\"测试" and js["user"]["stores"] == [],
+                   "%s %s" % (st, js))
+            expect(r.getheader("Cache-Control") == "no-store", str(r.getheaders()))
+        s.req("POST", "/api/v1/auth/logout", token=t1)
+        expect([x[0] for x in me_all(t1)] == [401] * 8, "logged-out token still served")
+        expect([x[0] for x in me_all(t2)] == [200] * 8, "the other session survives")
+        st, js, _ = s.req("PATCH", "/api/v1/users/%d" % uid, {"version": 1, "stores": ["tb1", "qinghe"]}, token=boss)
+        expect(st == 200 and js["user"]["stores"] == ["qinghe", "tb1"], "%s %s" % (st, js))
+        for st, js, _ in me_all(t2):
+            expect(st == 200 and js["user"]["stores"] == ["qinghe", "tb1"], "stale stores %s %s" % (st, js))
+        st, js, _ = s.req("PATCH", "/api/v1/users/%d" % uid, {"version": js["user"]["version"], "password": "cache-pass-2"},
+                          token=boss)
+        expect(st == 200, "%s %s" % (st, js))
+        expect([x[0] for x in me_all(t2)] == [401] * 8, "session after a password change still served")
+        t3 = s.login("cache.agent", "cache-pass-2")
+        st, js, _ = me_all(t3)[-1]
+        expect(st == 200, str(st))
+        st, js, _ = s.req("PATCH", "/api/v1/users/%d" % uid, {"version": js["user"]["version"], "disabled": True},
+                          token=boss)
+        expect(st == 200, "%s %s" % (st, js))
+        expect([x[0] for x in me_all(t3)] == [401] * 8, "disabled user's session still served")
+
 
 def tests_cli(binary, db, engine, s, tokens):
     @case("CLI user add/list/passwd/disable")

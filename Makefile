@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 DEMO_DB    ?= var/demo.db
 LISTEN     ?= 127.0.0.1:8080
 
-.PHONY: all deps build asan run test bench fuzz clean
+.PHONY: all deps build asan web run test bench fuzz clean
 
 all: build
 
@@ -15,8 +15,18 @@ deps:
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=debugoptimized
 
-build: $(BUILD)/build.ninja
+build: $(BUILD)/build.ninja web
 	ninja -C $(BUILD)
+
+# The console (web/dist), rebuilt when its sources change; `dianpu serve` finds it.
+WEB_SRC := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts \
+	   web/tsconfig.json web/package-lock.json
+
+web: web/dist/index.html
+
+web/dist/index.html: $(WEB_SRC)
+	@[ -d web/node_modules ] || bash scripts/deps.sh
+	cd web && npm run build --silent
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
@@ -40,4 +50,4 @@ fuzz:
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-120} bash tests/fuzz/run.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz web/dist

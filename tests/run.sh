@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every suite and ends with one line "N passed, N failed".
-#   1. layering check          4. API tests on SQLite and PostgreSQL
-#   2. unit tests (cmocka)     5. unit + API tests again under ASan+UBSan
-#   3. a real PostgreSQL       6. libFuzzer smoke runs
+#   1. layering check          5. console: Vitest units, Playwright in chromium
+#   2. unit tests (cmocka)     6. unit + API tests again under ASan+UBSan
+#   3. a real PostgreSQL       7. libFuzzer smoke runs
+#   4. API tests on SQLite and PostgreSQL
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -44,18 +45,35 @@ cmocka() {
   else echo "ok   $name ($p tests)"; fi
 }
 
-# The API runner prints "api: N passed, M failed" as its last line.
-api() {
-  local name=$1; shift
-  python3 tests/api/run.py "$@" >"$TMP/api.out" 2>&1
-  local rc=$? line p f
-  line=$(grep -E '^api: [0-9]+ passed, [0-9]+ failed' "$TMP/api.out" | tail -n 1)
-  p=$(echo "$line" | sed -E 's/^api: ([0-9]+) passed.*/\1/'); p=${p:-0}
+# A runner whose last line is "PREFIX: N passed, M failed" (the API tests, the
+# browser tests): count its cases; show its failures.
+counted() {
+  local name=$1 prefix=$2 out="$TMP/$2.out" line p f rc; shift 2
+  "$@" >"$out" 2>&1
+  rc=$?
+  line=$(grep -E "^$prefix: [0-9]+ passed, [0-9]+ failed" "$out" | tail -n 1)
+  p=$(echo "$line" | sed -E "s/^$prefix: ([0-9]+) passed.*/\\1/"); p=${p:-0}
   f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/'); f=${f:-0}
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   pass "$p"
-  if [ "$f" -gt 0 ]; then fail "$f" "$name"; echo "FAIL $name ($p passed, $f failed)"; grep -E '^(FAIL|  )' "$TMP/api.out" | head -n 60; tail -n 20 "$TMP/api.out"
+  if [ "$f" -gt 0 ]; then fail "$f" "$name"; echo "FAIL $name ($p passed, $f failed)"; grep -A12 -E '^FAIL' "$out" | head -n 80; tail -n 20 "$out"
   else echo "ok   $name ($p cases)"; fi
+}
+
+api() { local name=$1; shift; counted "$name" api python3 tests/api/run.py "$@"; }
+e2e() { counted "$1" e2e node tests/e2e/run.mjs --bin "$BUILD/dianpu"; }
+
+# Vitest's summary line: "Tests  2 failed | 18 passed (20)".
+vitest() {
+  local name=$1 p f rc
+  (cd web && NO_COLOR=1 npx vitest run) >"$TMP/vitest.out" 2>&1
+  rc=$?
+  p=$(grep -E '^ *Tests ' "$TMP/vitest.out" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+'); p=${p:-0}
+  f=$(grep -E '^ *Tests ' "$TMP/vitest.out" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+'); f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  pass "$p"
+  if [ "$f" -gt 0 ]; then fail "$f" "$name"; echo "FAIL $name ($p passed, $f failed)"; tail -n 60 "$TMP/vitest.out"
+  else echo "ok   $name ($p tests)"; fi
 }
 
 check "layering (STYLE.md section 1)" bash tests/check_layers.sh
@@ -72,6 +90,9 @@ for exe in "$BUILD"/tests/test_*; do
 done
 api "api sqlite" --bin "$BUILD/dianpu" --db "sqlite:$TMP/api.db"
 [ -n "${DIANPU_TEST_PG_URL:-}" ] && api "api postgres" --bin "$BUILD/dianpu" --db "$DIANPU_TEST_PG_URL" --fresh-pg
+
+vitest "console units (vitest)"
+e2e "console in chromium (playwright)"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:fast_unwind_on_malloc=0  # cairo/fontconfig leaks (tests/lsan.supp)
 for exe in "$ASAN_BUILD"/tests/test_*; do

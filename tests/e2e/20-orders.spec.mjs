@@ -8,22 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 const STORE = 'qinghe'
 const state = { importId: 0, audited: [], printed: [] }
 
-// The login form's data-test sits on the <input> itself (Element Plus passes
-// attributes through); accept either placement.
-const field = (page, name) => page.locator(`input[data-test=${name}], [data-test=${name}] input`).first()
-
-/** Signs in through the login screen. The one expected 401 (the session probe
- * GET /auth/me of a browser not yet signed in) is not a console error of ours. */
 async function signIn(ctx, user) {
-  const before = ctx.consoleErrors.length
-  const page = await ctx.page()
-  await page.goto(ctx.base + '/login')
-  await field(page, 'username').fill(user)
-  await field(page, 'password').fill(`${user}-demo-2026`)
-  await page.locator('[data-test=login-submit]').click()
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 10000 })
-  for (let i = ctx.consoleErrors.length - 1; i >= before; i--)
-    if (/\/login: Failed to load resource: .*401/.test(ctx.consoleErrors[i])) ctx.consoleErrors.splice(i, 1)
+  const page = await ctx.page(user)
   await page.evaluate((s) => localStorage.setItem('dianpu.store', s), STORE)
   return page
 }
@@ -241,7 +227,7 @@ export default [
       // Back keeps the list's filter.
       await page.goBack()
       await page.waitForURL((u) => u.pathname === '/orders' && u.searchParams.get('order_no') === target.no)
-      ctx.eq(await field(page, 'f-order_no').inputValue(), target.no, 'filter restored from the URL')
+      ctx.eq(await page.locator('input[data-test=f-order_no], [data-test=f-order_no] input').first().inputValue(), target.no, 'filter restored from the URL')
       await page.context().close()
     },
   },

@@ -130,6 +130,18 @@ int order_report(struct db *db, int64_t store_id, int64_t from_utc, int64_t to_u
 		 int (*by_stage)(const char *stage, int64_t n, void *ctx), void *ctx,
 		 struct err *err) WUR;
 
+/* Orders and paid total per Shanghai calendar day of 订单创建时间 in [from, to);
+ * days without orders are not reported. */
+int order_report_days(struct db *db, int64_t store_id, int64_t from_utc, int64_t to_utc,
+		      int (*fn)(int64_t day_start_utc, int64_t orders, int64_t paid_fen, void *ctx),
+		      void *ctx, struct err *err) WUR;
+/* The SKUs sold most (by quantity, cancelled orders left out) in [from, to). */
+int order_report_top_skus(struct db *db, int64_t store_id, int64_t from_utc, int64_t to_utc,
+			  int64_t limit,
+			  int (*fn)(const char *sku, const char *title, int64_t qty,
+				    int64_t sales_fen, void *ctx),
+			  void *ctx, struct err *err) WUR;
+
 /* Demo data only: moves a store's order times by delta seconds (so generated
  * orders fall in "the last 30 days"). */
 int order_demo_shift_times(struct db *db, int64_t store_id, int64_t delta_s,

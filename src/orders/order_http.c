@@ -736,6 +736,54 @@ static int stage_add(const char *k, int64_t n, void *p)
 	return group_add(k, n, ((struct groups *)p)->stage);
 }
 
+static int day_add(int64_t day_start_utc, int64_t orders, int64_t paid_fen, void *arr)
+{
+	int y, m, d;
+	char day[16];
+	cal_civil_from_days(cal_shanghai_day(day_start_utc), &y, &m, &d);
+	snprintf(day, sizeof day, "%04d-%02d-%02d", y, m, d);
+	return json_array_append_new(arr, json_pack("{s:s,s:I,s:I}", "day", day, "orders",
+						   (json_int_t)orders, "paid_total_fen",
+						   (json_int_t)paid_fen))
+		       ? ERR_NOMEM
+		       : 0;
+}
+
+static int sku_add(const char *sku, const char *title, int64_t qty, int64_t sales_fen, void *arr)
+{
+	return json_array_append_new(arr, json_pack("{s:s,s:s,s:I,s:I}", "sku_code", sku, "title",
+						   title ? title : "", "qty", (json_int_t)qty,
+						   "sales_fen", (json_int_t)sales_fen))
+		       ? ERR_NOMEM
+		       : 0;
+}
+
+/* The dashboard's extras, asked for by name: by_day=1 (orders and paid total per
+ * Shanghai day) and top_skus=N, both over [from, to) with to defaulting to now. */
+static int report_extras(struct http_req *req, int64_t store_id, int64_t from, int64_t to,
+			 json_t *out, struct err *err)
+{
+	int64_t by_day = 0, top = 0;
+	int rc = http_query_int(req, "by_day", 0, 1, 0, &by_day, err);
+	if (!rc)
+		rc = http_query_int(req, "top_skus", 0, 50, 0, &top, err);
+	if (rc || (!by_day && !top))
+		return rc;
+	if (!to)
+		to = req->now_utc + 1;
+	if (by_day) {
+		json_t *days = json_array();
+		json_object_set_new(out, "by_day", days);
+		rc = order_report_days(req->db, store_id, from, to, day_add, days, err);
+	}
+	if (!rc && top) {
+		json_t *skus = json_array();
+		json_object_set_new(out, "top_skus", skus);
+		rc = order_report_top_skus(req->db, store_id, from, to, top, sku_add, skus, err);
+	}
+	return rc;
+}
+
 static int reports_orders(struct http_req *req, struct http_resp *resp, struct err *err)
 {
 	const char *code = http_query(req, "store");
@@ -762,7 +810,7 @@ static int reports_orders(struct http_req *req, struct http_resp *resp, struct e
 			       "items_qty", (json_int_t)r.items_qty, "buyers", (json_int_t)r.buyers,
 			       "paid_total_fen", (json_int_t)r.paid_total_fen, "by_status", g.status,
 			       "by_stage", g.stage);
-	return 0;
+	return report_extras(req, s.id, from, to, resp->json, err);
 }
 
 const struct http_route order_routes[] = {

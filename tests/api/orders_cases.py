@@ -116,6 +116,26 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         expect(js["by_status"] == by_status, "%s vs %s" % (js["by_status"], by_status))
         expect(sum(js["by_stage"].values()) == n_orders, str(js["by_stage"]))
 
+    @case("report by_day counts orders per Shanghai day of 订单创建时间; top_skus ranks by quantity")
+    def _():
+        o_no, o_created, o_paid = ohead.index("订单编号"), ohead.index("订单创建时间"), ohead.index("买家实际支付金额")
+        days, paid = {}, {}
+        for r in orows:  # the export's times are Shanghai wall-clock times
+            d = clean(r[o_created])[:10]
+            days[d] = days.get(d, 0) + 1
+            paid[d] = paid.get(d, 0) + fen(r[o_paid])
+        st, js, _ = s.req("GET", "/api/v1/reports/orders?store=imp&from=2000-01-01T00:00:00Z&by_day=1&top_skus=5",
+                          token=boss)
+        expect(st == 200, str(st))
+        got = {x["day"]: x["orders"] for x in js["by_day"]}
+        expect(got == days, "%s vs %s" % (sorted(got.items())[:3], sorted(days.items())[:3]))
+        expect({x["day"]: x["paid_total_fen"] for x in js["by_day"]} == paid, "paid per day")
+        qty = [x["qty"] for x in js["top_skus"]]
+        expect(len(qty) == 5 and qty == sorted(qty, reverse=True) and all(x["sku_code"] for x in js["top_skus"]),
+               str(js["top_skus"]))
+        st, js, _ = s.req("GET", "/api/v1/reports/orders?store=imp&top_skus=51", token=boss)
+        expect(st == 400 and js["error"]["field"] == "top_skus", str(js))
+
     @case("rejected rows are reported with their physical line, column and reason; good rows kept")
     def _():
         path = os.path.join(tmp, "broken.csv")

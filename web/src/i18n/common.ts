@@ -27,7 +27,7 @@ export default {
       today: '今日订单', byStage: '按阶段', trend: '近 30 天订单与销售额', orders: '订单数', sales: '销售额',
       topSkus: '热销 SKU（近 30 天）', outOfStock: '缺货 SKU', exceptions: '异常订单', refunds: '即将超时的退款',
       refundsLater: '售后模块上线后显示', sku: 'SKU', qty: '件数', paidTotal: '实付金额', buyers: '买家数',
-      last30: '近 30 天',
+      last30: '近 30 天', title: '商品', welcome: '{name}，你好', noOrders: '你的角色没有订单看板；请从左侧菜单开始工作。',
     },
   },
   en: {
@@ -57,7 +57,8 @@ export default {
       today: "Today's orders", byStage: 'By stage', trend: 'Orders and sales, last 30 days', orders: 'Orders',
       sales: 'Sales', topSkus: 'Top SKUs (30 days)', outOfStock: 'Out-of-stock SKUs', exceptions: 'Exceptions',
       refunds: 'Refunds near time-out', refundsLater: 'Shown once after-sales is built', sku: 'SKU', qty: 'Qty',
-      paidTotal: 'Paid total', buyers: 'Buyers', last30: 'Last 30 days',
+      paidTotal: 'Paid total', buyers: 'Buyers', last30: 'Last 30 days', title: 'Item',
+      welcome: 'Hello, {name}', noOrders: 'Your role has no order dashboard; start from the menu on the left.',
     },
   },
 }

@@ -30,6 +30,11 @@ static const char *const actions[ORDER_ACT__COUNT] = {
 	"audit", "hold", "release", "print", "pick", "verify", "pack", "ship", "deliver",
 };
 
+/* What the staff call each action, for messages they read. */
+static const char *const actions_zh[ORDER_ACT__COUNT] = {
+	"审核", "挂起", "解除挂起", "打单", "拣货", "验货", "打包", "发货", "签收",
+};
+
 const char *order_stage_name(enum order_stage s)
 {
 	return (unsigned)s < ORDER_STAGE__COUNT ? stages[s].name : "unknown";
@@ -136,8 +141,8 @@ static const struct {
 static int refuse(struct err *err, enum order_stage at, enum order_action act)
 {
 	char zh[160], en[160];
-	snprintf(zh, sizeof zh, "订单处于「%s」阶段,不能执行「%s」", order_stage_label_zh(at),
-		 order_action_name(act));
+	snprintf(zh, sizeof zh, "订单处于「%s」阶段,不能%s", order_stage_label_zh(at),
+		 actions_zh[act]);
 	snprintf(en, sizeof en, "the order is at stage %s; %s is not allowed", order_stage_name(at),
 		 order_action_name(act));
 	return err_set(err, ERR_UNPROCESSABLE, "stage", zh, en);

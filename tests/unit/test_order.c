@@ -132,6 +132,9 @@ static void stage_machine(void **state)
 		if (cases[i].to == NO) {
 			assert_int_equal(rc, ERR_UNPROCESSABLE);
 			assert_non_null(strstr(err.msg_en, order_stage_name(cases[i].from)));
+			/* the Chinese reason names the stage and the action in Chinese */
+			assert_non_null(strstr(err.msg_zh, order_stage_label_zh(cases[i].from)));
+			assert_null(strstr(err.msg_zh, order_action_name(cases[i].act)));
 		} else {
 			assert_int_equal(rc, 0);
 			assert_int_equal(to, cases[i].to);

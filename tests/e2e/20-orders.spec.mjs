@@ -264,7 +264,29 @@ export default [
       const csv = readFileSync(file, 'utf8')
       ctx.assert(csv.startsWith('\uFEFF'), 'CSV has a BOM for Excel')
       ctx.assert(csv.includes(job.errors[0].reason) && csv.includes(job.errors[1].reason), 'CSV holds the reasons')
+      const dlx = page.waitForEvent('download')
+      await page.locator('[data-test=download-rejects-xlsx]').click()
+      const xlsx = readFileSync(await (await dlx).path())
+      ctx.eq(xlsx.subarray(0, 4).toString('latin1'), 'PK\u0003\u0004', 'the Excel download is an XLSX (zip) file')
       await ctx.shot(page, 'orders-import-rejects')
+      await page.context().close()
+    },
+  },
+  {
+    name: 'export the filtered orders list to Excel',
+    async run(ctx) {
+      const page = await signIn(ctx, 'boss')
+      await page.goto(ctx.base + '/orders?stage=audited')
+      await waitTable(page)
+      const answer = page.waitForResponse((r) => r.url().includes('format=xlsx'))
+      const dl = page.waitForEvent('download')
+      await page.locator('[data-test=batch-export]').click()
+      const res = await answer
+      ctx.eq(res.status(), 200, 'export status')
+      ctx.assert(res.url().includes('stage=audited'), 'the export carries the filter: ' + res.url())
+      ctx.assert(res.headers()['content-type'].includes('spreadsheetml'), 'XLSX content type')
+      const file = readFileSync(await (await dl).path())
+      ctx.eq(file.subarray(0, 4).toString('latin1'), 'PK\u0003\u0004', 'an XLSX (zip) file')
       await page.context().close()
     },
   },

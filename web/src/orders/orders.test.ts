@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { apiQuery, emptyFilters, filtersFromQuery, filtersToQuery, hasFilters, pagerTotal, phone4Ok } from './query'
 import { COLUMNS_KEY, DEFAULT_COLUMNS, loadColumns, saveColumns } from './columns'
 import { batchFailures, batchIds, parseIds } from './batch'
-import { csvField, toCsv } from './csv'
 import { printRequest } from './print'
 import { actionButtons, changeRule, needsTaskWarning } from './detail'
 
@@ -96,19 +95,6 @@ describe('batch results', () => {
     expect(parseIds('5,6, 6,x,9')).toEqual([5, 6, 9])
     expect(parseIds(['1,2', '3'])).toEqual([1, 2, 3])
     expect(parseIds(undefined)).toEqual([])
-  })
-})
-
-describe('CSV', () => {
-  it('quotes what needs quoting and defuses formulas', () => {
-    expect(csvField('a,b')).toBe('"a,b"')
-    expect(csvField('say "hi"')).toBe('"say ""hi"""')
-    expect(csvField('=SUM(A1)')).toBe("'=SUM(A1)")
-    expect(csvField(null)).toBe('')
-    expect(csvField(12)).toBe('12')
-  })
-  it('starts with a BOM and uses CRLF', () => {
-    expect(toCsv(['行', '原因'], [[1, '缺少字段']])).toBe('\uFEFF行,原因\r\n1,缺少字段\r\n')
   })
 })
 

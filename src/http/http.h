@@ -76,7 +76,7 @@ extern const struct http_route store_routes[];
 extern const struct http_route policy_routes[];
 extern const struct http_route audit_routes[];
 extern const struct http_route health_routes[];
-extern const struct http_route order_routes[];
+extern const struct http_route order_routes[], order_merge_routes[];
 extern const struct http_route import_routes[];
 extern const struct http_route print_routes[], verify_routes[];
 extern const struct http_route inventory_routes[];

@@ -55,7 +55,9 @@ struct conn_ctx {
 };
 
 static const struct http_route *const route_tables[] = {
-	health_routes, auth_routes, store_routes, policy_routes, audit_routes, order_routes,
+	health_routes, auth_routes, store_routes, policy_routes, audit_routes,
+	order_merge_routes, /* before order_routes: /orders/merge-candidates, /orders/{id}/split */
+	order_routes,
 	import_routes,
 	print_routes, verify_routes,
 	inventory_routes,

@@ -257,6 +257,21 @@ int inv_order_release(struct db *db, const struct auth_user *who, int64_t order_
  * and on_hand may not go below zero). */
 int inv_order_ship(struct db *db, const struct auth_user *who, int64_t order_id,
 		   int64_t now_utc, struct err *err) WUR;
+/* ORD-10: part of an order, as (item line, qty) pairs (a line may be named once).
+ * ship_part moves exactly those quantities (combos as their parts) from what
+ * the order holds to "out", and takes from on_hand directly what was never
+ * reserved (same guard as ship); release_part gives back at most what the
+ * order holds of them. note says which parcel ("包裹 2/3"). Not idempotent:
+ * the caller records which parts moved. */
+struct inv_order_part {
+	int64_t line_no, qty;
+};
+int inv_order_ship_part(struct db *db, const struct auth_user *who, int64_t order_id,
+			const struct inv_order_part *lines, size_t n, const char *note,
+			int64_t now_utc, struct err *err) WUR;
+int inv_order_release_part(struct db *db, const struct auth_user *who, int64_t order_id,
+			   const struct inv_order_part *lines, size_t n, const char *note,
+			   int64_t now_utc, struct err *err) WUR;
 /* Would inv_order_reserve(allow_oversell = 0) succeed now? *ok = 1 also when the
  * order already holds its reservation or has shipped. No writes; err only for
  * real failures (database, no such order), not for "no". */

@@ -566,6 +566,117 @@ int inv_order_ship(struct db *db, const struct auth_user *who, int64_t order_id,
 	return in_tx(db, ship_body, &r, err);
 }
 
+/* ---------------------------------------------------------------- parts (ORD-10) */
+
+/* The chosen item lines, with the quantities asked for, as stock lines. */
+static int plan_part(struct db *db, struct arena *a, int64_t order_id,
+		     const struct inv_order_part *want, size_t n, struct plan *p, struct err *err)
+{
+	int rc;
+	memset(p, 0, sizeof *p);
+	p->items.size = sizeof(struct item_row);
+	p->parts.size = sizeof(struct inv_combo_part);
+	p->names.size = sizeof(struct name_row);
+	rc = load_items(db, a, order_id, p, err);
+	if (!rc)
+		rc = load_parts(db, a, ORDER_PARTS_SQL, order_id, p, err);
+	if (rc)
+		return rc;
+	struct item_row *it = p->items.v;
+	size_t kept = 0;
+	for (size_t i = 0; i < p->items.n; i++) {
+		int64_t q = 0;
+		for (size_t k = 0; k < n; k++)
+			if (want[k].line_no == it[i].line_no)
+				q += want[k].qty;
+		if (q > 0) {
+			it[kept] = it[i];
+			it[kept++].qty = q;
+		}
+	}
+	p->items.n = kept;
+	rc = items_problems(p, a, err);
+	if (rc)
+		return rc;
+	size_t cap = p->items.n + p->parts.n + 1;
+	struct inv_item *in = arena_alloc(a, cap * sizeof *in);
+	p->lines = arena_alloc(a, cap * sizeof *p->lines);
+	if (!in || !p->lines)
+		return inv_db_nomem(err);
+	for (size_t i = 0; i < p->items.n; i++) {
+		in[i].sku_id = it[i].sku_id;
+		in[i].is_combo = it[i].is_combo;
+		in[i].qty = it[i].qty;
+	}
+	return inv_expand(in, p->items.n, p->parts.v, p->parts.n, p->lines, cap, &p->n_lines, err);
+}
+
+struct part_args {
+	const struct auth_user *who;
+	int64_t order_id, now;
+	const struct inv_order_part *lines;
+	size_t n;
+	const char *note;
+	int ship;
+};
+
+/* Ship: each stock line leaves first from what the order holds for it
+ * (reserved -> out), the rest, if it was never reserved, straight from on_hand
+ * under the usual guard. Release: gives back at most what the order holds. */
+static int part_body(struct db *db, struct arena *a, void *p, struct err *err)
+{
+	struct part_args *r = p;
+	struct held h;
+	struct plan plan;
+	struct order_op op;
+	int64_t wh = 0;
+	int rc = order_exists(db, r->order_id, err);
+
+	if (!rc)
+		rc = load_held(db, a, r->order_id, &h, err);
+	if (!rc)
+		rc = plan_part(db, a, r->order_id, r->lines, r->n, &plan, err);
+	if (!rc && r->ship)
+		rc = inv_db_wh_id(db, NULL, &wh, err);
+	if (rc)
+		return rc;
+	op_init(&op, db, r->who, r->order_id, r->ship ? "ship" : "release", r->now);
+	op.note = r->note ? r->note : "";
+	struct held_row *row = h.rows.v;
+	for (size_t i = 0; !rc && i < plan.n_lines; i++) {
+		int64_t left = plan.lines[i].qty;
+		for (size_t k = 0; !rc && left > 0 && k < h.rows.n; k++) {
+			if (row[k].sku_id != plan.lines[i].sku_id || row[k].reserved <= 0)
+				continue;
+			int64_t q = row[k].reserved < left ? row[k].reserved : left;
+			rc = op_apply(&op, row[k].sku_id, row[k].code, row[k].wh_id, r->ship ? -q : 0, -q,
+				      1, err);
+			row[k].reserved -= q;
+			left -= q;
+		}
+		if (!rc && left > 0 && r->ship)
+			rc = op_apply(&op, plan.lines[i].sku_id, name_of(&plan, plan.lines[i].sku_id), wh,
+				      -left, 0, 0, err);
+	}
+	return op_finish(&op, rc, err);
+}
+
+int inv_order_ship_part(struct db *db, const struct auth_user *who, int64_t order_id,
+			const struct inv_order_part *lines, size_t n, const char *note,
+			int64_t now_utc, struct err *err)
+{
+	struct part_args r = { who, order_id, now_utc, lines, n, note, 1 };
+	return in_tx(db, part_body, &r, err);
+}
+
+int inv_order_release_part(struct db *db, const struct auth_user *who, int64_t order_id,
+			   const struct inv_order_part *lines, size_t n, const char *note,
+			   int64_t now_utc, struct err *err)
+{
+	struct part_args r = { who, order_id, now_utc, lines, n, note, 0 };
+	return in_tx(db, part_body, &r, err);
+}
+
 /* ---------------------------------------------------------------- check */
 
 int inv_order_check(struct db *db, int64_t order_id, int *ok, struct err *err)

@@ -97,6 +97,8 @@ struct order {
 	int64_t version;
 	int64_t imported_utc, updated_utc;
 	int64_t import_id;
+	int64_t merge_group;         /* ORD-10: the primary order's id when merged, else 0 */
+	int64_t split_parcels;       /* ORD-10: parcels the order is split into, 0 = not split */
 };
 
 struct order_item {

@@ -16,6 +16,7 @@
 #include "lib/arena.h"
 #include "lib/sb.h"
 #include "lib/xalloc.h"
+#include "orders/order_merge_db.h"
 #include "lib/common.h"
 
 #define ORDER_COLS \
@@ -25,7 +26,8 @@
 	" o.refund_fen, o.platform_status, o.stage, o.hold_from, o.hold_reason, o.exception," \
 	" o.buyer_message, o.seller_memo, o.item_title, o.item_kinds, o.item_qty," \
 	" o.platform_courier, o.platform_tracking_no, o.courier, o.tracking_no, o.weight_g," \
-	" o.created_utc, o.paid_utc, o.version, o.imported_utc, o.updated_utc, o.import_id"
+	" o.created_utc, o.paid_utc, o.version, o.imported_utc, o.updated_utc, o.import_id," \
+	" o.merge_group, o.split_parcels"
 
 /* the stores a user may see. */
 #define ORDER_VISIBLE \
@@ -92,6 +94,9 @@ static int read_order(struct db_stmt *st, struct arena *a, struct order *o)
 	o->imported_utc = db_col_int(st, c++);
 	o->updated_utc = db_col_int(st, c++);
 	o->import_id = db_col_int(st, c++);
+	o->merge_group = db_col_is_null(st, c) ? 0 : db_col_int(st, c);
+	c++;
+	o->split_parcels = db_col_int(st, c++);
 	return o->platform_order_no && o->exception && o->updated_utc >= 0 ? 0 : ERR_NOMEM;
 }
 
@@ -606,13 +611,82 @@ static int act_stock(struct db *db, const struct auth_user *who, const struct or
 	return rc ? rc : inv_order_reserve(db, who, o->id, pol.allow_presale_oversell, now, err);
 }
 
+/* One order's stage action: the rule, stock, row, timeline event and audit
+ * row. note (may be "") is added to the event's detail. */
+static int act_one(struct db *db, const struct auth_user *who, const struct order *o,
+		   enum order_action act, const struct order_act_args *args, const char *note,
+		   int64_t now_utc, struct err *err)
+{
+	enum order_stage to;
+	char detail[240], *before = NULL, *after = NULL;
+	int rc = order_next_stage(o->stage, o->hold_from, act, &to, err);
+
+	if (!rc) /* ORD-10: a split order moves by its parcels */
+		rc = order_split_act_check(o, act, err);
+	if (!rc)
+		rc = act_stock(db, who, o, act, now_utc, err);
+	if (!rc)
+		rc = act_store(db, o, act, to, args, now_utc, err);
+	act_detail(act, args, detail, sizeof detail);
+	if (*note) {
+		size_t len = strlen(detail);
+		snprintf(detail + len, sizeof detail - len, "%s%s", len ? " " : "", note);
+	}
+	if (!rc)
+		rc = event_add(db, who, o->id, order_action_name(act), order_stage_name(o->stage),
+			       order_stage_name(to), detail, now_utc, err);
+	if (!rc) {
+		before = stage_json_new(order_stage_name(o->stage), o->version, NULL, NULL);
+		after = stage_json_new(order_stage_name(to), o->version + 1, *detail ? "detail" : NULL,
+				       detail);
+		rc = before && after ? audit_simple(db, who, "order", o->id, order_action_name(act),
+						    before, after, now_utc, err)
+				     : err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	}
+	xfree(before);
+	xfree(after);
+	return rc;
+}
+
+/* ORD-10: from printing on, a merged group is one parcel: the action applies to
+ * every member, each at the acting order's stage, with the same waybill,
+ * weight, courier and tracking number; each member ships its own stock. */
+static int act_group(struct db *db, const struct auth_user *who, struct arena *a,
+		     const struct order *o, enum order_action act,
+		     const struct order_act_args *args, int64_t now_utc, struct err *err)
+{
+	int64_t *ids;
+	size_t n;
+	char note[96];
+	int rc = order_merge_members(db, a, o->merge_group, &ids, &n, err);
+
+	snprintf(note, sizeof note, "(合并发货,随订单 %.40s)", o->platform_order_no);
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct order m;
+		if (ids[i] == o->id)
+			continue;
+		rc = order_get(db, a, ids[i], 0, &m, err);
+		if (!rc && (m.stage != o->stage || m.hold_from != o->hold_from)) {
+			char zh[200], en[200];
+			snprintf(zh, sizeof zh, "合并发货的订单 %.40s 处于「%s」阶段,与订单 %.40s 不同,整个包裹不能%s",
+				 m.platform_order_no, order_stage_label_zh(m.stage), o->platform_order_no,
+				 order_action_name(act));
+			snprintf(en, sizeof en, "merged order %.40s is at stage %s, unlike order %.40s;"
+				 " the parcel cannot %s", m.platform_order_no, order_stage_name(m.stage),
+				 o->platform_order_no, order_action_name(act));
+			rc = err_set(err, ERR_UNPROCESSABLE, "stage", zh, en);
+		}
+		if (!rc)
+			rc = act_one(db, who, &m, act, args, note, now_utc, err);
+	}
+	return rc;
+}
+
 int order_act(struct db *db, const struct auth_user *who, int64_t id, enum order_action act,
 	      const struct order_act_args *args, int64_t now_utc, struct err *err)
 {
 	struct arena *a = arena_new(4096);
 	struct order o;
-	enum order_stage to;
-	char detail[160], *before = NULL, *after = NULL;
 	int rc = a ? act_validate(act, args, err) : err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
 
 	if (!rc)
@@ -623,30 +697,14 @@ int order_act(struct db *db, const struct auth_user *who, int64_t id, enum order
 	if (!rc)
 		rc = check_version(&o, args->expect_version, err);
 	if (!rc)
-		rc = order_next_stage(o.stage, o.hold_from, act, &to, err);
-	if (!rc)
-		rc = act_stock(db, who, &o, act, now_utc, err);
-	if (!rc)
-		rc = act_store(db, &o, act, to, args, now_utc, err);
-	act_detail(act, args, detail, sizeof detail);
-	if (!rc)
-		rc = event_add(db, who, id, order_action_name(act), order_stage_name(o.stage),
-			       order_stage_name(to), detail, now_utc, err);
-	if (!rc) {
-		before = stage_json_new(order_stage_name(o.stage), o.version, NULL, NULL);
-		after = stage_json_new(order_stage_name(to), o.version + 1, *detail ? "detail" : NULL,
-				       detail);
-		rc = before && after ? audit_simple(db, who, "order", id, order_action_name(act),
-						    before, after, now_utc, err)
-				     : err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
-	}
+		rc = act_one(db, who, &o, act, args, "", now_utc, err);
+	if (!rc && o.merge_group && order_merge_shared_action(act))
+		rc = act_group(db, who, a, &o, act, args, now_utc, err);
 	if (rc)
 		db_rollback(db);
 	else
 		rc = db_commit(db, err);
 out:
-	xfree(before);
-	xfree(after);
 	arena_free(a);
 	return rc;
 }
@@ -1026,6 +1084,8 @@ int order_edit_apply(struct db *db, const struct auth_user *who, int64_t id,
 		rc = check_version(&o, e->expect_version, err);
 	if (!rc)
 		rc = edit_apply(db, who, a, &o, e, now_utc, res, err);
+	if (!rc) /* ORD-10: merges and splits follow the edit */
+		rc = order_merge_after_edit(db, who, &o, e->kind, now_utc, err);
 	if (!rc)
 		rc = order_get(db, a, id, 0, &after, err);
 	if (!rc) {

@@ -4,6 +4,13 @@
  * Writes synthetic Taobao/Tmall seller-center exports (订单报表 and 宝贝报表)
  * for tests and benchmarks: GBK, CRLF, the real headers and quirks (see
  * io/taobao_gen.h). The same N and seed always give byte-identical files.
+ *
+ * dianpu gen generic-template OUT.csv|OUT.xlsx
+ *
+ * Writes the generic order template (orders/import_generic.h,
+ * docs/import-generic.md): the header row and two example rows, one order of
+ * two lines. .xlsx gives a workbook (every cell text), anything else a UTF-8
+ * CSV with a BOM (so Excel opens it as UTF-8) and CRLF.
  */
 #include "cli/cli.h"
 
@@ -14,6 +21,9 @@
 #include <string.h>
 
 #include "io/taobao_gen.h"
+#include "io/xlsx.h"
+#include "lib/arena.h"
+#include "orders/import_generic.h"
 #include "lib/common.h"
 
 static int usage(void)
@@ -26,7 +36,9 @@ static int usage(void)
 		"  --orders N  订单数 / number of orders (0..%ld)\n"
 		"  --seed S    随机种子，决定全部内容与导出日期 / seed: fixes all content and the export date\n"
 		"  --utf8      写 UTF-8 而非 GBK / write UTF-8 instead of GBK\n"
-		"  --bom       与 --utf8 同用：文件以 BOM 开头 / with --utf8: start with a BOM\n",
+		"  --bom       与 --utf8 同用：文件以 BOM 开头 / with --utf8: start with a BOM\n"
+		"       dianpu gen generic-template OUT.csv|OUT.xlsx\n"
+		"  写出通用订单模板（表头与两行示例）/ writes the generic order template (header, two example rows)\n",
 		TAOBAO_GEN_MAX_ORDERS);
 	return 2;
 }
@@ -127,6 +139,98 @@ static int gen_taobao(int argc, char **argv)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- generic template */
+
+static void csv_field_write(FILE *f, const char *s)
+{
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	if (quote)
+		fputc('"', f);
+}
+
+static int template_csv(FILE *f)
+{
+	fputs("\xEF\xBB\xBF", f);
+	for (int c = 0; c < GENERIC_COL__COUNT; c++) {
+		if (c)
+			fputc(',', f);
+		csv_field_write(f, generic_columns[c].name);
+	}
+	fputs("\r\n", f);
+	for (size_t r = 0; r < ARRAY_SIZE(generic_template_rows); r++) {
+		for (int c = 0; c < GENERIC_COL__COUNT; c++) {
+			if (c)
+				fputc(',', f);
+			csv_field_write(f, generic_template_rows[r][c]);
+		}
+		fputs("\r\n", f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+static int template_xlsx(FILE *f, struct err *err)
+{
+	struct xlsx_col cols[GENERIC_COL__COUNT];
+	struct xlsx_writer *w;
+	const void *data;
+	size_t len;
+	struct arena *a = arena_new(1 << 16);
+
+	if (!a)
+		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	for (int c = 0; c < GENERIC_COL__COUNT; c++) {
+		cols[c].title = generic_columns[c].name;
+		cols[c].width = c == GENERIC_COL_ADDRESS ? 36 : c == GENERIC_COL_TITLE ? 24 : 16;
+	}
+	int rc = xlsx_writer_new("订单", cols, GENERIC_COL__COUNT, &w, err);
+	if (!rc) {
+		for (size_t r = 0; r < ARRAY_SIZE(generic_template_rows); r++) {
+			for (int c = 0; c < GENERIC_COL__COUNT; c++)
+				xlsx_cell_text(w, generic_template_rows[r][c]);
+			xlsx_row_end(w);
+		}
+		rc = xlsx_writer_finish(w, a, &data, &len, err);
+	}
+	if (!rc && fwrite(data, 1, len, f) != len)
+		rc = err_set(err, ERR_IO, "", "写入文件失败", "failed to write the file");
+	arena_free(a);
+	return rc;
+}
+
+static int gen_generic_template(int argc, char **argv)
+{
+	struct err err = ERR_INIT;
+
+	if (argc != 2 || strncmp(argv[1], "--", 2) == 0)
+		return usage();
+	const char *path = argv[1];
+	size_t n = strlen(path);
+	int xlsx = n >= 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
+	FILE *f = fopen(path, "wb");
+	if (!f) {
+		fprintf(stderr, "无法创建 %s (cannot create %s): %s\n", path, path, strerror(errno));
+		return 1;
+	}
+	int rc = xlsx ? template_xlsx(f, &err) : template_csv(f);
+	int close_failed = fclose(f) != 0;
+	if (rc && err.code)
+		return cli_fail(&err);
+	if (rc || close_failed) {
+		fprintf(stderr, "写入文件失败 (failed to write the file): %s\n", strerror(errno));
+		return 1;
+	}
+	fprintf(stderr, "通用订单模板 %s: 表头与 2 行示例 (generic order template: header and 2 example rows)\n",
+		path);
+	return 0;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -135,6 +239,8 @@ int cmd_gen(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "taobao-orders") == 0)
 		return gen_taobao(argc - 1, argv + 1);
+	if (strcmp(argv[1], "generic-template") == 0)
+		return gen_generic_template(argc - 1, argv + 1);
 	fprintf(stderr, "未知的生成器 %s (unknown generator %s)\n", argv[1], argv[1]);
 	return usage();
 }

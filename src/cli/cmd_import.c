@@ -1,5 +1,6 @@
 /*
  * cmd_import.c - dianpu import taobao-orders --db URL --store CODE ORDERS.csv [ITEMS.csv]
+ *                dianpu import generic-orders --db URL --store CODE FILE.csv|FILE.xlsx
  *
  * Prints the result as JSON on stdout:
  *   {"import_id","rows","inserted","updated","unchanged","rejected","errors":[{file,line,column,reason}]}
@@ -24,7 +25,10 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: dianpu import taobao-orders --db URL --store CODE ORDERS.csv [ITEMS.csv]\n"
-			"  ORDERS.csv: 订单报表 (ExportOrderList); ITEMS.csv: 宝贝报表 (ExportOrderDetailList)\n");
+			"       dianpu import generic-orders --db URL --store CODE FILE.csv|FILE.xlsx\n"
+			"  ORDERS.csv: 订单报表 (ExportOrderList); ITEMS.csv: 宝贝报表 (ExportOrderDetailList)\n"
+			"  FILE: 通用订单模板,每行一个订单明细 (docs/import-generic.md;\n"
+			"        dianpu gen generic-template OUT.csv|OUT.xlsx writes an empty one)\n");
 	return 2;
 }
 
@@ -40,7 +44,8 @@ static int open_input(const char *path, int *fd, int64_t *size)
 	return 0;
 }
 
-static int run(struct db *db, const struct store *s, const char *orders, const char *items)
+static int run(struct db *db, const struct store *s, int generic, const char *orders,
+	       const char *items)
 {
 	struct err err = ERR_INIT;
 	int ofd = -1, ifd = -1, rc;
@@ -53,10 +58,11 @@ static int run(struct db *db, const struct store *s, const char *orders, const c
 	rc = open_input(orders, &ofd, &bytes);
 	if (!rc && items)
 		rc = open_input(items, &ifd, &bytes);
-	if (!rc && import_job_create(db, NULL, s->id, "taobao-orders", orders, bytes,
-				     (int64_t)time(NULL), &id, &err))
+	if (!rc && import_job_create(db, NULL, s->id, generic ? "generic-orders" : "taobao-orders",
+				     orders, bytes, (int64_t)time(NULL), &id, &err))
 		rc = cli_fail(&err);
-	if (!rc && import_job_run_taobao(db, NULL, id, s->id, ofd, ifd, addrs, &result, &err))
+	if (!rc && (generic ? import_job_run_generic(db, NULL, id, s->id, ofd, addrs, &result, &err)
+			    : import_job_run_taobao(db, NULL, id, s->id, ofd, ifd, addrs, &result, &err)))
 		rc = cli_fail(&err);
 	if (!rc) {
 		json_dumpf(result, stdout, JSON_INDENT(1));
@@ -81,14 +87,16 @@ int cmd_import(int argc, char **argv)
 
 	if (rc)
 		return rc;
-	if (argc < 3 || argc > 4 || strcmp(argv[1], "taobao-orders") != 0 || !code)
+	int generic = argc >= 2 && strcmp(argv[1], "generic-orders") == 0;
+	if (argc < 3 || argc > (generic ? 3 : 4) || !code ||
+	    (!generic && strcmp(argv[1], "taobao-orders") != 0))
 		return usage();
 	if (cli_open_db(&cfg, &db))
 		return 1;
 	if (store_get(db, code, &s, &err))
 		rc = cli_fail(&err);
 	else
-		rc = run(db, &s, argv[2], argc == 4 ? argv[3] : NULL);
+		rc = run(db, &s, generic, argv[2], argc == 4 ? argv[3] : NULL);
 	db_close(db);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /*
- * import_http.c - POST /api/v1/imports (multipart: store, kind, orders, items)
- * answers 202 {"import_id","status":"running"} at once and runs the import in
+ * import_http.c - POST /api/v1/imports (multipart: store, kind, orders, items;
+ * or store, format=generic and one file part "file" or "orders" for the generic
+ * template, CSV or XLSX, orders/import_generic.h) answers 202 {"import_id","status":"running"} at once and runs the import in
  * a thread of its own with its own database connection; GET /api/v1/imports/{id}
  * gives progress (bytes, percent, counts) and, when done, the result with the
  * rejected rows; GET /api/v1/imports/{id}/rejects?format=xlsx|csv (default
@@ -32,6 +33,7 @@ struct job {
 	char db_url[512];
 	struct auth_user who;
 	int64_t id, store_id;
+	int generic;             /* the generic template (one file) rather than Taobao's two */
 	int orders_fd, items_fd; /* dup()ed: the upload's own copies close with the request */
 };
 
@@ -53,8 +55,10 @@ static void *job_main(void *p)
 	const struct addr_table *addrs = import_addr_table(&err);
 
 	if (addrs && db_open(j->db_url, &db, &err) == 0 &&
-	    import_job_run_taobao(db, &j->who, j->id, j->store_id, j->orders_fd, j->items_fd, addrs,
-				  &result, &err) == 0)
+	    (j->generic ? import_job_run_generic(db, &j->who, j->id, j->store_id, j->orders_fd, addrs,
+						 &result, &err)
+			: import_job_run_taobao(db, &j->who, j->id, j->store_id, j->orders_fd,
+						j->items_fd, addrs, &result, &err)) == 0)
 		log_info("event=import_done id=%lld", (long long)j->id);
 	else
 		log_error("event=import_failed id=%lld error=\"%s\"", (long long)j->id, err.msg_en);
@@ -75,11 +79,20 @@ static int dup_file(const struct http_upload_file *f, int *out, struct err *err)
 	return 0;
 }
 
+/* The generic template's one file: part "file", or "orders" as the Taobao form names it. */
+static const struct http_upload_file *generic_file(const struct http_req *req)
+{
+	const struct http_upload_file *f = http_upload_get_file(req->upload, "file");
+	return f ? f : http_upload_get_file(req->upload, "orders");
+}
+
 static int job_start(struct http_req *req, const struct store *s, struct job *j,
 		     struct err *err)
 {
-	const struct http_upload_file *of = http_upload_get_file(req->upload, "orders");
-	const struct http_upload_file *itf = http_upload_get_file(req->upload, "items");
+	const struct http_upload_file *of =
+		j->generic ? generic_file(req) : http_upload_get_file(req->upload, "orders");
+	const struct http_upload_file *itf =
+		j->generic ? NULL : http_upload_get_file(req->upload, "items");
 	int64_t bytes = of->size + (itf ? itf->size : 0);
 	pthread_t t;
 	pthread_attr_t attr;
@@ -91,7 +104,8 @@ static int job_start(struct http_req *req, const struct store *s, struct job *j,
 	if (!rc)
 		rc = dup_file(itf, &j->items_fd, err);
 	if (!rc)
-		rc = import_job_create(req->db, &req->user, s->id, "taobao-orders", of->filename,
+		rc = import_job_create(req->db, &req->user, s->id,
+				       j->generic ? "generic-orders" : "taobao-orders", of->filename,
 				       bytes, req->now_utc, &j->id, err);
 	if (rc)
 		return rc;
@@ -106,18 +120,31 @@ static int imports_create(struct http_req *req, struct http_resp *resp, struct e
 {
 	const char *code = req->upload ? http_upload_field(req->upload, "store") : NULL;
 	const char *kind = req->upload ? http_upload_field(req->upload, "kind") : NULL;
+	const char *format = req->upload ? http_upload_field(req->upload, "format") : NULL;
 	struct store s;
-	int rc;
+	int rc, generic;
 
 	if (!req->upload)
 		return err_set(err, ERR_INVALID, "", "上传应为 multipart/form-data",
 			       "an upload must be multipart/form-data");
 	if (!code)
 		return err_set(err, ERR_UNPROCESSABLE, "store", "缺少字段 store", "field store is required");
-	if (kind && strcmp(kind, "taobao-orders") != 0)
-		return err_set(err, ERR_UNPROCESSABLE, "kind", "kind 应为 taobao-orders",
-			       "kind must be taobao-orders");
-	if (!http_upload_get_file(req->upload, "orders"))
+	if (kind && strcmp(kind, "taobao-orders") != 0 && strcmp(kind, "generic-orders") != 0)
+		return err_set(err, ERR_UNPROCESSABLE, "kind", "kind 应为 taobao-orders 或 generic-orders",
+			       "kind must be taobao-orders or generic-orders");
+	if (format && *format && strcmp(format, "taobao") != 0 && strcmp(format, "generic") != 0)
+		return err_set(err, ERR_UNPROCESSABLE, "format", "format 应为 taobao 或 generic",
+			       "format must be taobao or generic");
+	generic = (format && strcmp(format, "generic") == 0) ||
+		  (kind && strcmp(kind, "generic-orders") == 0);
+	if (kind && format && *format &&
+	    (strcmp(kind, "generic-orders") == 0) != (strcmp(format, "generic") == 0))
+		return err_set(err, ERR_UNPROCESSABLE, "format", "format 与 kind 不一致",
+			       "format and kind disagree");
+	if (generic && !generic_file(req))
+		return err_set(err, ERR_UNPROCESSABLE, "file", "缺少通用模板文件 file",
+			       "the template file (part \"file\") is required");
+	if (!generic && !http_upload_get_file(req->upload, "orders"))
 		return err_set(err, ERR_UNPROCESSABLE, "orders", "缺少订单报表文件 orders",
 			       "the orders file (part \"orders\") is required");
 	rc = store_visible(req->db, req->user.id, code, &s, err);
@@ -127,6 +154,7 @@ static int imports_create(struct http_req *req, struct http_resp *resp, struct e
 	if (!j)
 		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
 	j->orders_fd = j->items_fd = -1;
+	j->generic = generic;
 	rc = job_start(req, &s, j, err);
 	if (rc) {
 		job_free(j);
@@ -190,6 +218,8 @@ static const char *file_label(const char *file)
 		return "订单报表";
 	if (strcmp(file, "items") == 0)
 		return "宝贝报表";
+	if (strcmp(file, "generic") == 0)
+		return "通用订单模板";
 	return file;
 }
 

@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "lib/xalloc.h"
 #include "orders/address.h"
+#include "orders/import_generic.h"
 #include "orders/import_taobao.h"
 #include "policy/policy_db.h"
 #include "lib/common.h"
@@ -139,9 +140,10 @@ static int job_finish(struct db *db, const struct auth_user *who, int64_t id, in
 	return rc;
 }
 
-int import_job_run_taobao(struct db *db, const struct auth_user *who, int64_t id,
-			  int64_t store_id, int orders_fd, int items_fd,
-			  const struct addr_table *addrs, json_t **result, struct err *err)
+/* One job of either format: the import, then its outcome in the job row. */
+static int job_run(struct db *db, const struct auth_user *who, int64_t id, int64_t store_id,
+		   int generic, int orders_fd, int items_fd, const struct addr_table *addrs,
+		   json_t **result, struct err *err)
 {
 	struct job_ctx c = { db, id, json_array(), 0 };
 	struct import_sink sink = { on_reject, on_progress, &c };
@@ -152,11 +154,13 @@ int import_job_run_taobao(struct db *db, const struct auth_user *who, int64_t id
 	int rc = policy_load(db, store_id, &pol, &pv, err);
 
 	*result = NULL;
-	if (!rc)
+	memset(&n, 0, sizeof n);
+	if (!rc && generic)
+		rc = import_generic(db, who, store_id, id, orders_fd, addrs, &pol, (int64_t)time(NULL),
+				    &sink, &n, err);
+	else if (!rc)
 		rc = import_taobao(db, who, store_id, id, &src, addrs, &pol, (int64_t)time(NULL),
 				   &sink, &n, err);
-	else
-		memset(&n, 0, sizeof n);
 	struct err ferr = ERR_INIT;
 	int frc = job_finish(db, who, id, rc != 0, &n, c.errors, rc ? err->msg_zh : "", &ferr);
 	if (!rc && frc)
@@ -165,6 +169,20 @@ int import_job_run_taobao(struct db *db, const struct auth_user *who, int64_t id
 		*result = result_json(id, &n, c.errors);
 	json_decref(c.errors);
 	return rc;
+}
+
+int import_job_run_taobao(struct db *db, const struct auth_user *who, int64_t id,
+			  int64_t store_id, int orders_fd, int items_fd,
+			  const struct addr_table *addrs, json_t **result, struct err *err)
+{
+	return job_run(db, who, id, store_id, 0, orders_fd, items_fd, addrs, result, err);
+}
+
+int import_job_run_generic(struct db *db, const struct auth_user *who, int64_t id,
+			   int64_t store_id, int fd, const struct addr_table *addrs,
+			   json_t **result, struct err *err)
+{
+	return job_run(db, who, id, store_id, 1, fd, -1, addrs, result, err);
 }
 
 int import_job_get(struct db *db, int64_t id, int64_t user_id, json_t **out, struct err *err)

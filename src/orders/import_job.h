@@ -29,6 +29,12 @@ int import_job_run_taobao(struct db *db, const struct auth_user *who, int64_t id
 			  int64_t store_id, int orders_fd, int items_fd,
 			  const struct addr_table *addrs, json_t **result, struct err *err) WUR;
 
+/* The same for a generic-template file (CSV or XLSX, import_generic.h); the
+ * errors name file "generic". */
+int import_job_run_generic(struct db *db, const struct auth_user *who, int64_t id,
+			   int64_t store_id, int fd, const struct addr_table *addrs,
+			   json_t **result, struct err *err) WUR;
+
 /* The job as the API shows it (status, progress, counts, errors). */
 int import_job_get(struct db *db, int64_t id, int64_t user_id, json_t **out,
 		   struct err *err) WUR;

@@ -19,6 +19,7 @@
  *     order without its items, and a re-run completes the job.
  * An address or phone that fails the ORD-6 checks does not reject the row: the
  * order is real on the platform. It lands in the exception queue (ORD-13).
+ * The storage end (hash, insert/update, audit, auto-audit) is import_write.h.
  */
 #ifndef ORDERS_IMPORT_TAOBAO_H
 #define ORDERS_IMPORT_TAOBAO_H
@@ -27,23 +28,11 @@
 
 #include "auth/auth.h"
 #include "lib/err.h"
+#include "orders/import_write.h"
 
 struct db;
 struct addr_table;
 struct policy;
-
-struct import_counts {
-	int64_t rows, inserted, updated, unchanged, rejected;
-};
-
-struct import_sink {
-	/* a rejected row: file is "orders" or "items", line is physical, column may be "" */
-	int (*reject)(void *ctx, const char *file, long line, const char *column,
-		      const char *reason);
-	/* after each committed batch */
-	int (*progress)(void *ctx, int64_t bytes_done, const struct import_counts *c);
-	void *ctx;
-};
 
 struct import_src {
 	int orders_fd;

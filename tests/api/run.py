@@ -26,6 +26,7 @@ import print_cases  # noqa: E402
 import inventory_cases  # noqa: E402
 import shipping_cases  # noqa: E402
 import xlsx_cases  # noqa: E402
+import generic_cases  # noqa: E402
 import merge_cases  # noqa: E402
 import kill_cases  # noqa: E402
 
@@ -665,6 +666,7 @@ def main():
         module_cases("inventory", inventory_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         module_cases("shipping", shipping_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         module_cases("xlsx", xlsx_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
+        module_cases("generic", generic_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         module_cases("merge", merge_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         tests_rate_limit(s)
     finally:

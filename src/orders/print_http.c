@@ -45,6 +45,7 @@
 #include "lib/mask.h"
 #include "lib/sb.h"
 #include "orders/order_db.h"
+#include "orders/order_merge_db.h"
 #include "orders/print_db.h"
 #include "policy/policy_db.h"
 #include "stores/stores.h"
@@ -142,7 +143,10 @@ static int load_orders(struct http_req *req, const int64_t *ids, size_t n, struc
 		return nomem(err);
 	for (size_t i = 0; i < n; i++) {
 		struct err e1 = ERR_INIT;
-		int rc = order_get(req->db, req->arena, ids[i], req->user.id, &b->orders[i], &e1);
+		struct order *o = &b->orders[b->n];
+		int64_t self = ids[i], *member = &self;
+		size_t members = 1;
+		int rc = order_get(req->db, req->arena, ids[i], req->user.id, o, &e1);
 		if (rc == ERR_NOT_FOUND)
 			return err_setf(err, ERR_NOT_FOUND, "ids", "订单 %lld 不存在",
 					"no such order: %lld", (long long)ids[i]);
@@ -150,8 +154,18 @@ static int load_orders(struct http_req *req, const int64_t *ids, size_t n, struc
 			*err = e1;
 			return rc;
 		}
-		b->items[i].a = req->arena;
-		rc = order_items_each(req->db, req->arena, ids[i], item_keep, &b->items[i], err);
+		/* ORD-10: a merged group is one parcel: one paper with every member's
+		 * goods, however many of its orders the batch names */
+		size_t k;
+		for (k = 0; o->merge_group && k < b->n && b->orders[k].merge_group != o->merge_group; k++)
+			;
+		if (o->merge_group && k < b->n)
+			continue;
+		if (o->merge_group)
+			rc = order_merge_members(req->db, req->arena, o->merge_group, &member, &members, err);
+		b->items[b->n].a = req->arena;
+		for (k = 0; !rc && k < members; k++)
+			rc = order_items_each(req->db, req->arena, member[k], item_keep, &b->items[b->n], err);
 		if (rc)
 			return rc == ERR_NOMEM && !err->code ? nomem(err) : rc;
 		b->n++;
@@ -280,6 +294,8 @@ static int job_start(struct http_req *req, struct job *j, struct err *err)
 		rc = read_ids(req, j->body, &j->ids, &j->n, err);
 	if (!rc)
 		rc = load_orders(req, j->ids, j->n, &j->b, err);
+	if (!rc)
+		j->n = j->b.n; /* merged orders share one paper */
 	return rc;
 }
 

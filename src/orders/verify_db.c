@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "lib/arena.h"
 #include "orders/order_db.h"
+#include "orders/order_merge_db.h"
 #include "lib/common.h"
 
 static int nomem(struct err *err)
@@ -164,7 +165,14 @@ static int session_create(struct db *db, const struct auth_user *who, struct are
 {
 	struct build_ctx c = { arena_alloc(a, VERIFY_MAX_LINES * sizeof(struct verify_line)), 0, err };
 	struct db_stmt *st;
-	int rc = c.lines ? order_items_each(db, a, o->id, build_add, &c, err) : nomem(err);
+	int64_t self = o->id, *member = &self;
+	size_t members = 1;
+	int rc = c.lines ? 0 : nomem(err);
+	/* ORD-10: a merged group is one parcel, verified as one: every member's goods */
+	if (!rc && o->merge_group)
+		rc = order_merge_members(db, a, o->merge_group, &member, &members, err);
+	for (size_t k = 0; !rc && k < members; k++)
+		rc = order_items_each(db, a, member[k], build_add, &c, err);
 	if (!rc && c.n == 0)
 		rc = err_set(err, ERR_UNPROCESSABLE, "code", "订单没有商品,无法验货",
 			     "the order has no goods to verify");

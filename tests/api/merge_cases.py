@@ -25,6 +25,8 @@ ORDERS = {
     "9700000000000000005": ("mrg_b5", ADDR1, [("MRG-A", 1), ("MRG-B", 1)]),
     "9700000000000000006": ("mrg_b6", ADDR1, [("MRG-A", 1)]),
     "9700000000000000007": ("mrg_b6", ADDR1, [("MRG-B", 1)]),
+    "9700000000000000008": ("mrg_b8", ADDR1, [("MRG-A", 1)]),
+    "9700000000000000009": ("mrg_b8", ADDR1, [("MRG-A", 1), ("MRG-B", 1)]),
 }
 
 
@@ -70,7 +72,7 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
     if code != 200:
         raise RuntimeError("list %s" % code)
     ids = {o["order_no"]: o["id"] for o in js["items"]}
-    O = {i: ids["970000000000000000%d" % i] for i in range(1, 8)}
+    O = {i: ids["970000000000000000%d" % i] for i in range(1, 10)}
 
     def stock(sku):
         """(on_hand, reserved) over all warehouses."""
@@ -100,17 +102,18 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
 
     @case("ORD-10 setup: the imported orders are audited and hold their stock")
     def _():
-        for i in range(1, 8):
+        for i in range(1, 10):
             expect(order(i)["stage"] == "audited", "%d %s" % (i, order(i)["stage"]))
         st["a0"], st["b0"] = stock("MRG-A"), stock("MRG-B")
-        expect(st["a0"] == (20, 7) and st["b0"] == (20, 7), "%s %s" % (st["a0"], st["b0"]))
+        expect(st["a0"] == (20, 9) and st["b0"] == (20, 8), "%s %s" % (st["a0"], st["b0"]))
 
     @case("ORD-10 merge candidates: one group per buyer+receiver+phone+address, other address left out")
     def _():
         code, js, _ = req("GET", "/api/v1/orders/merge-candidates?store=" + STORE)
         expect(code == 200, "%s %s" % (code, js))
         groups = sorted(sorted(o["id"] for o in g["orders"]) for g in js["groups"])
-        expect(groups == sorted([sorted([O[1], O[2]]), sorted([O[6], O[7]])]), "groups %s" % js["groups"])
+        expect(groups == sorted([sorted([O[1], O[2]]), sorted([O[6], O[7]]), sorted([O[8], O[9]])]),
+               "groups %s" % js["groups"])
         code, js, _ = req("GET", "/api/v1/orders/merge-candidates")
         expect(code == 422 and js["error"]["field"] == "store", "no store %s" % code)
         code, js, _ = req("GET", "/api/v1/orders/merge-candidates?store=" + STORE, token=fin)
@@ -197,6 +200,25 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         expect(r.status == 200, "export %s" % r.status)
         rows = set(body.split("\r\n")[1:-1])
         expect({"9700000000000000001,中通快递,ZTMERGE0001", "9700000000000000002,中通快递,ZTMERGE0001"} <= rows, str(rows))
+
+    @case("ORD-10 merged: a batch naming both prints one waybill; one scan session verifies the parcel's goods")
+    def _():
+        code, js, _ = req("POST", "/api/v1/orders/merge", {"ids": [O[8], O[9]]}, token=wh)
+        expect(code == 200, "%s %s" % (code, js))
+        code, js, r = s.req("POST", "/api/v1/print/waybills", {"ids": [O[9], O[8]], "size": "76x130"}, token=wh)
+        expect(code == 200, "print %s %s" % (code, js))
+        for i in (8, 9):
+            prints = [e for e in order(i)["timeline"] if e["action"] == "print"]
+            expect(len(prints) == 1 and order(i)["stage"] == "waybill_printed", "%d printed %d times" % (i, len(prints)))
+        act(8, "pick")
+        code, js, _ = req("POST", "/api/v1/verify/scan", {"code": "9700000000000000008"}, token=wh)
+        expect(code == 200, "open %s %s" % (code, js))
+        sid = js["session"]["id"]
+        for code_ in ("MRG-A", "MRG-A", "MRG-B"):
+            code, js, _ = req("POST", "/api/v1/verify/scan", {"code": code_, "session": sid}, token=wh)
+            expect(code == 200, "scan %s %s %s" % (code_, code, js))
+            expect(order(8)["stage"] == ("verified" if code_ == "MRG-B" else "picked"), "after %s: %s" % (code_, order(8)["stage"]))
+        expect(order(9)["stage"] == "verified", order(9)["stage"])
 
     @case("ORD-10 a cancelled member leaves its group; a group of one dissolves")
     def _():

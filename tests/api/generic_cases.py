@@ -10,10 +10,12 @@ import io
 import json
 import os
 import random
+import signal
 import subprocess
 import tempfile
 import time
 
+from kill_cases import query
 from orders_cases import multipart
 from xlsx_cases import make_xlsx
 
@@ -271,3 +273,35 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         st, js, _ = upload({"store": STORE, "format": "generic"}, {"file": ("o.csv", csv_bytes(broken))},
                            token=tokens["cs_presale"])
         expect(st == 403, "cs_presale %s" % st)
+
+    n_kill = 20000
+    killrows = []
+    for k in range(n_kill):
+        for line in range(1 + k % 3):
+            killrows.append(row("KL%07d" % k, title="商品%d" % line, sku_code="K-%d" % line, qty=str(1 + line)))
+    random.Random(5).shuffle(killrows)
+    killfile = path("kill.csv", csv_bytes(killrows))
+    count = ("SELECT COUNT(*) FROM orders o JOIN stores s ON s.id = o.store_id WHERE s.code = '%s'"
+             " AND o.platform_order_no LIKE 'KL%%'" % STORE)
+    orphans = count + " AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id)"
+
+    @case("kill -9 of a generic import leaves no order without its lines; a re-run completes it")
+    def _():
+        rng, kills = random.Random(77), []
+        for attempt in range(3):
+            p = subprocess.Popen([binary, "import", "generic-orders", "--db", db, "--store", STORE, killfile],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            target = rng.randint(1, n_kill * 3 // 4)
+            while p.poll() is None and query(db, count) < target:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.05))
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            kills.append(query(db, count))
+            expect(query(db, orphans) == 0, "orders without lines after kills %s" % kills)
+        r = imp(killfile)
+        expect(r["rows"] == len(killrows) and r["inserted"] + r["unchanged"] == n_kill and r["updated"] == 0
+               and r["rejected"] == 0, "%s after kills %s" % (str(r)[:200], kills))
+        lines = query(db, "SELECT COUNT(*) FROM order_items i JOIN orders o ON o.id = i.order_id JOIN stores s"
+                          " ON s.id = o.store_id WHERE s.code = '%s' AND o.platform_order_no LIKE 'KL%%'" % STORE)
+        expect(query(db, count) == n_kill and lines == len(killrows), "orders/lines %s" % lines)

@@ -17,7 +17,8 @@ clang=${CLANG:-clang}
 out=build-fuzz
 # Only pure modules (lib/, plus orders/address and orders/phone for fuzz_address):
 # the harnesses need no storage, HTTP or config.
-# fuzz_csv adds io/csv; fuzz_xlsx adds io/xlsx with libzip, expat and libxlsxwriter.
+# fuzz_csv adds io/csv; fuzz_xlsx adds io/xlsx with libzip, expat and libxlsxwriter;
+# fuzz_taobao and fuzz_generic link the importers with storage (listed below).
 lib_src="src/lib/err.c src/lib/xalloc.c src/lib/sb.c src/lib/arena.c
          src/lib/money.c src/lib/utf8.c src/lib/gbk.c"
 cflags="-std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc -Wall -Wextra -Wshadow
@@ -39,7 +40,8 @@ if ! "$out/embed" "$out/migrations_embed.c" db_migration_files migrations/ src/d
 	echo "fuzz taobao: embedding migrations failed"
 	status=1
 fi
-taobao_src="src/io/csv.c src/io/taobao_format.c src/orders/import_taobao.c src/orders/order.c
+taobao_src="src/io/csv.c src/io/taobao_format.c src/orders/import_taobao.c src/orders/import_write.c
+            src/orders/order.c
             src/orders/address.c src/orders/phone.c src/audit/audit_db.c src/policy/policy.c
             src/db/db.c src/db/sqlite.c src/db/pg.c src/db/migrate.c src/lib/log.c src/lib/cal.c
             src/inventory/inventory.c src/inventory/inventory_db.c src/inventory/inventory_order_db.c
@@ -47,8 +49,11 @@ taobao_src="src/io/csv.c src/io/taobao_format.c src/orders/import_taobao.c src/o
             src/inventory/inventory_report_db.c src/inventory/inventory_demo.c
             $out/divisions_embed.c $out/migrations_embed.c"
 taobao_libs="-I/usr/include/postgresql -lsqlite3 -lpq -ljansson -lpthread"
+# The generic template importer: the same storage end, plus the XLSX reader.
+generic_src="$taobao_src src/orders/import_generic.c src/orders/import_generic_db.c src/io/xlsx.c"
+generic_libs="$taobao_libs -lzip -lexpat -lxlsxwriter"
 
-for name in money gbk address csv taobao xlsx; do
+for name in money gbk address csv taobao xlsx generic; do
 	bin="$out/fuzz_$name"
 	corpus="$out/corpus_$name"
 	log="$out/fuzz_$name.log"
@@ -58,6 +63,7 @@ for name in money gbk address csv taobao xlsx; do
 	csv) extra="src/io/csv.c" ;;
 	xlsx) extra="src/io/xlsx.c src/io/csv.c src/lib/cal.c -lzip -lexpat -lxlsxwriter" ;;
 	taobao) extra="$taobao_src $taobao_libs" ;;
+	generic) extra="$generic_src $generic_libs" ;;
 	esac
 
 	# shellcheck disable=SC2086 # word splitting of the flag and source lists is intended

@@ -152,7 +152,17 @@ static int list_where(struct db *db, const struct order_filter *f, struct arena 
 	int rc = f->user_id ? user_limited(db, f->user_id, &limited, err) : 0;
 	if (rc)
 		return rc;
-	sb_adds(&q->sql, from);
+	if (f->sku) {
+		/* "Orders with SKU x" walks the (sku_code, order_id) index newest order
+		 * first and checks the other filters on each order (by the covering
+		 * stage index when only the stage is asked), so the work is bounded by
+		 * how often the SKU sells. The caller's head/tail wrap this in
+		 * "o.id IN (…)"; GROUP BY counts an order with the SKU on two lines once. */
+		frag_text(q, " FROM order_items i CROSS JOIN orders o WHERE o.id = i.order_id"
+			     " AND i.sku_code = ?", f->sku);
+	} else {
+		sb_adds(&q->sql, from);
+	}
 	if (limited)
 		frag_num(q, " AND o.store_id IN (SELECT store_id FROM user_stores WHERE user_id = ?)",
 			 f->user_id);
@@ -179,8 +189,6 @@ static int list_where(struct db *db, const struct order_filter *f, struct arena 
 		snprintf(like, strlen(f->phone_last4) + 2, "%%%s", f->phone_last4);
 		frag_text(q, " AND o.receiver_phone LIKE ?", like);
 	}
-	if (f->sku)
-		frag_text(q, " AND o.id IN (SELECT order_id FROM order_items WHERE sku_code = ?)", f->sku);
 	if (f->tracking_no) {
 		frag_text(q, " AND (o.tracking_no = ?", f->tracking_no);
 		frag_text(q, " OR o.platform_tracking_no = ?)", f->tracking_no);
@@ -231,8 +239,11 @@ static int count_orders(struct db *db, const struct order_filter *f, struct aren
 {
 	struct list_sql q;
 	struct db_stmt *st;
-	int rc = list_prepare(db, f, a, "SELECT COUNT(*) FROM (SELECT 1",
-			      " FROM orders o WHERE 1 = 1", " LIMIT " ORDER_COUNT_CAP_TEXT ") capped",
+	int rc = list_prepare(db, f, a, f->sku ? "SELECT COUNT(*) FROM (SELECT i.order_id"
+					       : "SELECT COUNT(*) FROM (SELECT 1",
+			      " FROM orders o WHERE 1 = 1",
+			      f->sku ? " GROUP BY i.order_id LIMIT " ORDER_COUNT_CAP_TEXT ") capped"
+				     : " LIMIT " ORDER_COUNT_CAP_TEXT ") capped",
 			      &q, &st, err);
 	if (rc)
 		return rc;
@@ -253,9 +264,18 @@ int order_list(struct db *db, const struct order_filter *f, struct arena *a,
 
 	if (rc)
 		return rc;
-	rc = list_prepare(db, f, a, "SELECT " ORDER_COLS,
-			  " FROM orders o JOIN stores s ON s.id = o.store_id WHERE 1 = 1",
-			  " ORDER BY o.id DESC LIMIT ? OFFSET ?", &q, &st, err);
+	if (f->sku)
+		rc = list_prepare(db, f, a,
+				  "SELECT " ORDER_COLS " FROM orders o JOIN stores s ON s.id = o.store_id"
+				  " WHERE o.id IN (SELECT i.order_id",
+				  NULL,
+				  " GROUP BY i.order_id ORDER BY i.order_id DESC LIMIT ? OFFSET ?)"
+				  " ORDER BY o.id DESC",
+				  &q, &st, err);
+	else
+		rc = list_prepare(db, f, a, "SELECT " ORDER_COLS,
+				  " FROM orders o JOIN stores s ON s.id = o.store_id WHERE 1 = 1",
+				  " ORDER BY o.id DESC LIMIT ? OFFSET ?", &q, &st, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, q.n + 1, f->page_size);

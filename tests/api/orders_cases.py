@@ -203,6 +203,29 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         st, js2, _ = s.req("GET", "/api/v1/orders?stage=nope", token=boss)
         expect(st == 400, "bad stage %s" % st)
 
+    @case("SKU filter: an order with the SKU on two lines is listed and counted once, newest first")
+    def _():
+        two = None
+        for o in first("stage=pending_audit&page_size=200")["items"]:
+            if o["item_qty"] >= 2:
+                st, js, _ = s.req("GET", "/api/v1/orders/%d" % o["id"], token=boss)
+                if len(js["order"]["items"]) >= 2:
+                    two = js["order"]
+                    break
+        expect(two is not None, "an order with two lines in the generated file")
+        sku = two["items"][0]["sku_code"]
+        st, js, _ = s.req("PATCH", "/api/v1/orders/%d" % two["id"], {"version": two["version"], "item_line": two["items"][1]["line_no"],
+                          "sku_code": sku}, token=boss)
+        expect(st == 200, "%s %s" % (st, js))
+        st, js, _ = s.req("GET", "/api/v1/orders?store=imp&page_size=500&sku=" + urllib.parse.quote(sku), token=boss)
+        ids = [o["id"] for o in js["items"]]
+        expect(ids.count(two["id"]) == 1 and js["total"] == len(ids), "%s total %s" % (ids.count(two["id"]), js["total"]))
+        expect(ids == sorted(ids, reverse=True), "newest first")
+        st, js2, _ = s.req("GET", "/api/v1/orders?store=imp&page_size=500&sku=" + urllib.parse.quote(sku) + "&stage=pending_audit",
+                           token=boss)
+        expect(all(o["stage"] == "pending_audit" for o in js2["items"]) and two["id"] in [o["id"] for o in js2["items"]],
+               "stage and SKU together")
+
     @case("ORD-13: resolving an exception records who and how, and leaves the queue")
     def _():
         o = first("exception=1")["items"][0]

@@ -14,6 +14,7 @@
 #include "lib/arena.h"
 #include "lib/cal.h"
 #include "lib/sb.h"
+#include "lib/xalloc.h"
 #include "orders/import_generic.h"
 #include "orders/order.h"
 
@@ -411,6 +412,53 @@ static void test_template_rows(void **state)
 	sb_release(&text);
 }
 
+/* Out of memory at every allocation in turn: ERR_NOMEM, never a crash or a
+ * half-filled row taken for a good one (ASan checks the rest). */
+static void test_alloc_failure(void **state)
+{
+	struct csv_record recs[2];
+	size_t lens[2][GENERIC_COL__COUNT];
+	int ix[GENERIC_COL__COUNT];
+	int done = 0, failed = 0;
+	(void)state;
+	for (int c = 0; c < GENERIC_COL__COUNT; c++)
+		ix[c] = c;
+	for (int r = 0; r < 2; r++) {
+		for (int c = 0; c < GENERIC_COL__COUNT; c++)
+			lens[r][c] = strlen(generic_template_rows[r][c]);
+		recs[r].fields = generic_template_rows[r];
+		recs[r].lens = lens[r];
+		recs[r].n = GENERIC_COL__COUNT;
+		recs[r].line = recs[r].end_line = r + 2;
+	}
+	for (long n = 0; n < 1000 && !done; n++) {
+		struct arena *a = arena_new(64);
+		struct generic_row rows[2];
+		struct import_order o;
+		struct import_lines l;
+		struct err err = ERR_INIT;
+		enum generic_col bad;
+		int rc = 0;
+		assert_non_null(a);
+		xalloc_fail_after(n);
+		for (int r = 0; r < 2 && !rc; r++)
+			rc = generic_row_parse(&recs[r], ix, a, &rows[r], &bad, &err);
+		if (!rc)
+			rc = generic_order_merge(rows, 2, a, &o, &l, &bad, &err);
+		xalloc_fail_after(-1);
+		if (rc != 0 && rc != ERR_NOMEM)
+			fail_msg("allocation %ld: rc %d %s", n, rc, err.msg_zh);
+		failed += rc == ERR_NOMEM;
+		if (!rc) {
+			assert_int_equal(l.n, 2);
+			assert_int_equal(o.paid_fen, 15350);
+			done = 1;
+		}
+		arena_free(a);
+	}
+	assert_true(done && failed > 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_values),
 		cmocka_unit_test(test_template_rows),
+		cmocka_unit_test(test_alloc_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

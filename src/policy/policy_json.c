@@ -71,10 +71,12 @@ static int section_known(const char *section)
 
 static int bad_type(const struct policy_field *f, const char *zh, const char *en, struct err *err)
 {
-	char field[64];
+	char field[64], msg_zh[192], msg_en[192];
 	snprintf(field, sizeof field, "%s.%s", f->section, f->name);
-	return err_setf(err, ERR_UNPROCESSABLE, field, "%s 应为%s", "%s must be %s", field, zh,
-			field, en);
+	/* err_setf's two formats share one argument list: build each text alone. */
+	snprintf(msg_zh, sizeof msg_zh, "%s 应为%s", field, zh);
+	snprintf(msg_en, sizeof msg_en, "%s must be %s", field, en);
+	return err_set(err, ERR_UNPROCESSABLE, field, msg_zh, msg_en);
 }
 
 /* JSON numbers arrive as doubles; a rate must sit on the ppm grid, not near it. */

@@ -60,9 +60,10 @@ export const useSession = defineStore('session', {
       } catch {
         this.stores = []
       }
-      const saved = localStorage.getItem(STORE_KEY) || ''
+      // Keep the store being worked on; a new store sorting first must not take over.
       const codes = this.stores.map((s) => s.code)
-      this.store = codes.includes(saved) ? saved : codes[0] || ''
+      const saved = localStorage.getItem(STORE_KEY) || ''
+      if (!codes.includes(this.store)) this.store = codes.includes(saved) ? saved : codes[0] || ''
     },
     selectStore(code: string) {
       this.store = code
@@ -79,6 +80,7 @@ export const useSession = defineStore('session', {
     forget() {
       this.user = null
       this.stores = []
+      this.store = ''
       this.checked = true
     },
   },

@@ -29,6 +29,7 @@ static const struct {
 	{ "demo", cmd_demo, "写入演示数据 / load demo data" },
 	{ "import", cmd_import, "导入订单 taobao-orders|generic-orders / import seller-center exports, generic template" },
 	{ "gen", cmd_gen, "生成测试数据 taobao-orders, 通用模板 generic-template / generate test exports, the template" },
+	{ "order", cmd_order, "合并/拆单 merge|unmerge|split|unsplit|parcels / ORD-10 merged and split parcels" },
 	{ "ship", cmd_ship, "发货 import|export 快递单号导入、批量发货文件 / tracking numbers, bulk-ship file" },
 	{ "recon", cmd_recon, "快递对账 import|show / courier bill reconciliation" },
 	{ "user", cmd_user, "用户管理 add|passwd|list|disable / manage users" },

@@ -23,6 +23,7 @@ int cmd_import(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_sku(int argc, char **argv), cmd_stock(int argc, char **argv);
 int cmd_ship(int argc, char **argv), cmd_recon(int argc, char **argv);
+int cmd_order(int argc, char **argv);
 
 /* Shared by the commands. */
 /* Loads the config (flags, env, file); the leftover positional args are

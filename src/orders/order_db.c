@@ -195,6 +195,15 @@ static int list_where(struct db *db, const struct order_filter *f, struct arena 
 	}
 	if (f->order_no)
 		frag_text(q, " AND o.platform_order_no = ?", f->order_no);
+	/* ORD-10: both are driven by a small index (orders_merge_group; the
+	 * order_parcels key) as "o.id IN (…)": written as a plain column test the
+	 * planner walks the store's whole created-time index instead. */
+	if (f->merged_only)
+		sb_adds(&q->sql, " AND o.merge_group IS NOT NULL"
+				 " AND o.id IN (SELECT m.id FROM orders m WHERE m.merge_group IS NOT NULL)");
+	if (f->split_only)
+		sb_adds(&q->sql, " AND o.split_parcels > 0"
+				 " AND o.id IN (SELECT p.order_id FROM order_parcels p)");
 	return 0;
 }
 

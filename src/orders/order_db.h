@@ -30,6 +30,8 @@ struct order_filter {
 	const char *sku;          /* an item's 商家编码 */
 	const char *tracking_no;
 	const char *order_no;     /* platform order number */
+	int merged_only;          /* ORD-10: members of a merged parcel */
+	int split_only;           /* ORD-10: orders split into parcels */
 	int64_t page, page_size;  /* 1-based page */
 };
 

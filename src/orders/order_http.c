@@ -99,6 +99,12 @@ static void order_fields(struct sb *b, struct http_req *req, const struct order 
 		sb_addf(b, ",\"weight_g\":%lld", (long long)o->weight_g);
 	else
 		sb_adds(b, ",\"weight_g\":null");
+	/* ORD-10: the merged parcel's primary order, and the parcels of a split */
+	if (o->merge_group)
+		sb_addf(b, ",\"merge_group\":%lld", (long long)o->merge_group);
+	else
+		sb_adds(b, ",\"merge_group\":null");
+	sb_addf(b, ",\"split_parcels\":%lld", (long long)o->split_parcels);
 	sb_adds(b, ",\"created_at\":");
 	if (o->created_utc)
 		http_json_str(b, cal_format_iso(o->created_utc, ts));
@@ -198,6 +204,13 @@ static int filter_from_query(struct http_req *req, struct order_filter *f, struc
 	f->sku = q(req, "sku");
 	f->tracking_no = q(req, "tracking");
 	f->order_no = q(req, "order_no");
+	int64_t merged = 0, split = 0;
+	if (!rc)
+		rc = http_query_int(req, "merged", 0, 1, 0, &merged, err);
+	if (!rc)
+		rc = http_query_int(req, "split", 0, 1, 0, &split, err);
+	f->merged_only = (int)merged;
+	f->split_only = (int)split;
 	return rc;
 }
 

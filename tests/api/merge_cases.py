@@ -30,7 +30,16 @@ ORDERS = {
 }
 
 
-def write_files(paid):
+# imported later by the CLI case, so the counts above stay exact
+CLI_ORDERS = {
+    "9700000000000000011": ("mrg_c1", ADDR2, [("MRG-A", 1)]),
+    "9700000000000000012": ("mrg_c1", ADDR2, [("MRG-B", 1)]),
+    "9700000000000000013": ("mrg_c3", ADDR2, [("MRG-A", 1), ("MRG-B", 2)]),
+}
+
+
+def write_files(paid, orders_=None):
+    ORDERS = orders_ or globals()["ORDERS"]
     tmp = tempfile.mkdtemp(prefix="dianpu-merge.")
     orders, items = os.path.join(tmp, "orders.csv"), os.path.join(tmp, "items.csv")
     with open(orders, "w", encoding="utf-8", newline="") as f:
@@ -169,6 +178,31 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         code, js, _ = req("PATCH", "/api/v1/orders/%d" % O[1], {"version": order(1)["version"], "receiver_address": ADDR2})
         expect(code == 422 and js["error"]["field"] == "merge_group", "receiver edit %s %s" % (code, js))
 
+    @case("ORD-10 the order JSON and the list show merge_group and split_parcels; merged=1 lists a group's members")
+    def _():
+        g = min(O[1], O[2])
+        for i in (1, 2):
+            o = order(i)
+            expect(o["merge_group"] == g and o["split_parcels"] == 0, "detail %d: %s %s" % (i, o.get("merge_group"), o.get("split_parcels")))
+        o = order(4)
+        expect(o["merge_group"] is None and o["split_parcels"] == 0, "not merged: %s %s" % (o.get("merge_group"), o.get("split_parcels")))
+        code, js, _ = req("GET", "/api/v1/orders?store=%s&page_size=50" % STORE)
+        expect(code == 200, "list %s" % code)
+        by = {it["id"]: it for it in js["items"]}
+        expect(by[O[1]]["merge_group"] == g and by[O[2]]["merge_group"] == g and by[O[3]]["merge_group"] is None,
+               "list %s" % [(k, v["merge_group"]) for k, v in by.items()])
+        expect(all(it["split_parcels"] == 0 for it in js["items"]), "none split yet")
+        code, js, _ = req("GET", "/api/v1/orders?store=%s&merged=1" % STORE)
+        expect(code == 200 and sorted(it["id"] for it in js["items"]) == sorted([O[1], O[2]]) and js["total"] == 2,
+               "merged=1 %s %s" % (code, js.get("items") and [it["id"] for it in js["items"]]))
+        code, js, _ = req("GET", "/api/v1/orders?merged=1&stage=shipped&store=" + STORE)
+        expect(code == 200 and js["items"] == [] and js["total"] == 0, "merged=1&stage=shipped %s" % code)
+        code, js, _ = req("GET", "/api/v1/orders?store=%s&split=1" % STORE)
+        expect(code == 200 and js["items"] == [], "split=1 before any split %s" % code)
+        for bad in ("merged=2", "split=x", "merged=-1"):
+            code, js, _ = req("GET", "/api/v1/orders?store=%s&%s" % (STORE, bad))
+            expect(code in (400, 422) and js["error"]["field"] in ("merged", "split"), "%s -> %s %s" % (bad, code, js))
+
     @case("ORD-10 merged: print one -> both printed; unmerge after printing 422; ship -> one tracking no., stock out for both")
     def _():
         code, js, r = s.req("POST", "/api/v1/print/waybills", {"ids": [O[1]], "size": "100x180"}, token=wh)
@@ -271,6 +305,10 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         expect(js["parcels"][1]["lines"] == sorted(good[1], key=lambda l: l["line_no"]), str(js["parcels"][1]))
         expect(js["version"] == v + 1 and order(4)["timeline"][-1]["action"] == "split", "timeline")
         expect(stock("MRG-A") == a0 and stock("MRG-B") == b0, "split moves no stock")
+        expect(order(4)["split_parcels"] == 2 and order(4)["merge_group"] is None, "detail split_parcels")
+        code, js, _ = req("GET", "/api/v1/orders?store=%s&split=1" % STORE)
+        expect(code == 200 and [it["id"] for it in js["items"]] == [O[4]] and js["items"][0]["split_parcels"] == 2,
+               "split=1 %s %s" % (code, js.get("items")))
         # the order itself no longer prints: its parcels do
         code, js, _ = req("POST", "/api/v1/orders/%d/print" % O[4], None, token=wh)
         expect(code == 422 and js["error"]["field"] == "parcels", "order print %s %s" % (code, js))
@@ -366,3 +404,86 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         expect(code == 403, "designer %s" % code)
         code, js, _ = req("GET", "/api/v1/orders/999999999/parcels")
         expect(code == 404, "no order %s" % code)
+
+    @case("ORD-10 CLI: order merge/unmerge/split/unsplit/parcels, attributed to system or --user, refusals exit 1, usage 2")
+    def _():
+        ofile, ifile = write_files("2026-03-02 10:00:00", CLI_ORDERS)
+        rc, out, err = run_cli(binary, db, "import", "taobao-orders", "--store", STORE, ofile, ifile)
+        expect(rc == 0, "import %s %s" % (rc, err))
+        code, js, _ = req("GET", "/api/v1/orders?store=%s&buyer=mrg_c1" % STORE)
+        c1 = sorted(it["id"] for it in js["items"])
+        code, js, _ = req("GET", "/api/v1/orders?store=%s&buyer=mrg_c3" % STORE)
+        c3 = js["items"][0]["id"]
+        expect(len(c1) == 2, "imported %s" % c1)
+
+        def get(i):
+            code, js, _ = req("GET", "/api/v1/orders/%d" % i)
+            expect(code == 200, "get %d %s" % (i, code))
+            return js["order"]
+
+        def audit_top(i):
+            code, js, _ = req("GET", "/api/v1/audit?entity=order&entity_id=%d" % i)
+            return js["items"][0]
+
+        import json as json_
+        rc, out, err = run_cli(binary, db, "order", "merge", str(c1[1]), str(c1[0]))
+        expect(rc == 0, "merge %s %s" % (rc, err))
+        js = json_.loads(out)
+        expect(js["merge_group"] == c1[0] and sorted(o["id"] for o in js["orders"]) == c1, out)
+        for i in c1:
+            o = get(i)
+            expect(o["merge_group"] == c1[0], "api %s" % o["merge_group"])
+            ev = o["timeline"][-1]
+            expect(ev["action"] == "merge" and ev["user"] == "system", str(ev))
+            a = audit_top(i)
+            expect(a["action"] == "merge" and a["username"] == "system", str(a))
+        rc, out, err = run_cli(binary, db, "order", "merge", str(c1[0]), str(c1[1]))
+        expect(rc == 1 and "错误" in err and "error:" in err, "merged twice %s %s" % (rc, err))
+        rc, out, err = run_cli(binary, db, "order", "unmerge", "--user", "finance", str(c1[0]))
+        expect(rc == 1 and "finance" in err, "finance %s %s" % (rc, err))
+        rc, out, err = run_cli(binary, db, "order", "unmerge", "--user", "nobody_here", str(c1[0]))
+        expect(rc == 1, "unknown user %s %s" % (rc, err))
+        rc, out, err = run_cli(binary, db, "order", "unmerge", "--user", "cslead", str(c1[1]))
+        expect(rc == 0 and sorted(o["id"] for o in json_.loads(out)["orders"]) == c1, "unmerge %s %s %s" % (rc, out, err))
+        for i in c1:
+            o = get(i)
+            expect(o["merge_group"] is None and o["timeline"][-1]["user"] == "cslead", str(o["timeline"][-1]))
+            a = audit_top(i)
+            expect(a["action"] == "unmerge" and a["username"] == "cslead", str(a))
+        rc, out, err = run_cli(binary, db, "order", "merge", str(c1[0]))
+        expect(rc == 2, "one id %s" % rc)
+        rc, out, err = run_cli(binary, db, "order", "merge", str(c1[0]), "12x")
+        expect(rc == 2, "bad id %s" % rc)
+
+        items = get(c3)["items"]
+        la = [it["line_no"] for it in items if it["sku_code"] == "MRG-A"][0]
+        lb = [it["line_no"] for it in items if it["sku_code"] == "MRG-B"][0]
+        rc, out, err = run_cli(binary, db, "order", "split", str(c3))
+        expect(rc == 2, "no --parcel %s" % rc)
+        rc, out, err = run_cli(binary, db, "order", "parcels", str(c3), "--parcel", "1:1")
+        expect(rc == 2, "--parcel on parcels %s" % rc)
+        for bad in ("1:x", "1:1,", ":1", "1:0", "1"):
+            rc, out, err = run_cli(binary, db, "order", "split", str(c3), "--parcel", bad, "--parcel", "%d:2" % lb)
+            expect(rc == 1 and "--parcel" in err, "%s -> %s %s" % (bad, rc, err))
+        rc, out, err = run_cli(binary, db, "order", "split", str(c3), "--parcel", "%d:1" % la, "--parcel", "%d:1" % lb)
+        expect(rc == 1 and "error:" in err, "quantities %s %s" % (rc, err))
+        expect(get(c3)["split_parcels"] == 0, "nothing split")
+        rc, out, err = run_cli(binary, db, "order", "split", "--user", "warehouse", str(c3),
+                               "--parcel", "%d:1,%d:1" % (la, lb), "--parcel", "%d:1" % lb)
+        expect(rc == 0, "split %s %s" % (rc, err))
+        js = json_.loads(out)
+        expect(js["split_parcels"] == 2 and [p["lines"] for p in js["parcels"]] ==
+               [sorted([{"line_no": la, "qty": 1}, {"line_no": lb, "qty": 1}], key=lambda l: l["line_no"]),
+                [{"line_no": lb, "qty": 1}]], out)
+        o = get(c3)
+        expect(o["split_parcels"] == 2 and o["timeline"][-1]["action"] == "split" and o["timeline"][-1]["user"] == "warehouse",
+               str(o["timeline"][-1]))
+        rc, out, err = run_cli(binary, db, "order", "parcels", str(c3))
+        expect(rc == 0 and json_.loads(out)["parcels"] == js["parcels"], "parcels %s %s" % (rc, err))
+        rc, out, err = run_cli(binary, db, "order", "parcels", "999999999")
+        expect(rc == 1, "no order %s" % rc)
+        rc, out, err = run_cli(binary, db, "order", "unsplit", str(c3))
+        expect(rc == 0 and json_.loads(out)["split_parcels"] == 0, "unsplit %s %s" % (rc, err))
+        expect(audit_top(c3)["action"] == "unsplit" and audit_top(c3)["username"] == "system", str(audit_top(c3)))
+        rc, out, err = run_cli(binary, db, "order", "fly", str(c3))
+        expect(rc == 2, "unknown subcommand %s" % rc)

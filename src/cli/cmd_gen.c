@@ -21,9 +21,7 @@
 #include <string.h>
 
 #include "io/taobao_gen.h"
-#include "io/xlsx.h"
-#include "lib/arena.h"
-#include "orders/import_generic.h"
+#include "orders/import_template.h"
 #include "lib/common.h"
 
 static int usage(void)
@@ -141,69 +139,6 @@ static int gen_taobao(int argc, char **argv)
 
 /* ---------------------------------------------------------------- generic template */
 
-static void csv_field_write(FILE *f, const char *s)
-{
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	if (quote)
-		fputc('"', f);
-}
-
-static int template_csv(FILE *f)
-{
-	fputs("\xEF\xBB\xBF", f);
-	for (int c = 0; c < GENERIC_COL__COUNT; c++) {
-		if (c)
-			fputc(',', f);
-		csv_field_write(f, generic_columns[c].name);
-	}
-	fputs("\r\n", f);
-	for (size_t r = 0; r < ARRAY_SIZE(generic_template_rows); r++) {
-		for (int c = 0; c < GENERIC_COL__COUNT; c++) {
-			if (c)
-				fputc(',', f);
-			csv_field_write(f, generic_template_rows[r][c]);
-		}
-		fputs("\r\n", f);
-	}
-	return ferror(f) ? -1 : 0;
-}
-
-static int template_xlsx(FILE *f, struct err *err)
-{
-	struct xlsx_col cols[GENERIC_COL__COUNT];
-	struct xlsx_writer *w;
-	const void *data;
-	size_t len;
-	struct arena *a = arena_new(1 << 16);
-
-	if (!a)
-		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
-	for (int c = 0; c < GENERIC_COL__COUNT; c++) {
-		cols[c].title = generic_columns[c].name;
-		cols[c].width = c == GENERIC_COL_ADDRESS ? 36 : c == GENERIC_COL_TITLE ? 24 : 16;
-	}
-	int rc = xlsx_writer_new("订单", cols, GENERIC_COL__COUNT, &w, err);
-	if (!rc) {
-		for (size_t r = 0; r < ARRAY_SIZE(generic_template_rows); r++) {
-			for (int c = 0; c < GENERIC_COL__COUNT; c++)
-				xlsx_cell_text(w, generic_template_rows[r][c]);
-			xlsx_row_end(w);
-		}
-		rc = xlsx_writer_finish(w, a, &data, &len, err);
-	}
-	if (!rc && fwrite(data, 1, len, f) != len)
-		rc = err_set(err, ERR_IO, "", "写入文件失败", "failed to write the file");
-	arena_free(a);
-	return rc;
-}
-
 static int gen_generic_template(int argc, char **argv)
 {
 	struct err err = ERR_INIT;
@@ -218,7 +153,7 @@ static int gen_generic_template(int argc, char **argv)
 		fprintf(stderr, "无法创建 %s (cannot create %s): %s\n", path, path, strerror(errno));
 		return 1;
 	}
-	int rc = xlsx ? template_xlsx(f, &err) : template_csv(f);
+	int rc = generic_template_write(f, xlsx, &err);
 	int close_failed = fclose(f) != 0;
 	if (rc && err.code)
 		return cli_fail(&err);

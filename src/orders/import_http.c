@@ -24,6 +24,7 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "stores/stores.h"
+#include "orders/import_template.h"
 #include "lib/common.h"
 
 #define IMPORTERS (ROLE_BIT(ROLE_BOSS) | ROLE_BIT(ROLE_OPERATIONS) | ROLE_BIT(ROLE_CS_LEAD) | \
@@ -336,8 +337,43 @@ static int imports_rejects(struct http_req *req, struct http_resp *resp, struct 
 	return rc;
 }
 
+/* The generic order template (docs/import-generic.md) to fill in: ?format=xlsx|csv. */
+static int imports_template(struct http_req *req, struct http_resp *resp, struct err *err)
+{
+	const char *format = http_query(req, "format");
+	int xlsx = !format || !*format || strcmp(format, "xlsx") == 0;
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!xlsx && strcmp(format, "csv") != 0)
+		return err_set(err, ERR_INVALID, "format", "format 应为 xlsx 或 csv",
+			       "format must be xlsx or csv");
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	int rc = generic_template_write(f, xlsx, err);
+	if (fclose(f) != 0 && !rc)
+		rc = err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	char *body = rc ? NULL : arena_alloc(req->arena, len ? len : 1);
+	if (!rc && !body)
+		rc = err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	if (!rc)
+		memcpy(body, buf, len);
+	free(buf); /* open_memstream's buffer comes from libc's malloc */
+	if (rc)
+		return rc;
+	resp->raw = body;
+	resp->raw_len = len;
+	resp->content_type = xlsx ? XLSX_CONTENT_TYPE : "text/csv; charset=utf-8";
+	resp->content_disposition =
+		xlsx_disposition(req->arena, xlsx ? "通用订单模板.xlsx" : "通用订单模板.csv",
+				 xlsx ? "order-template.xlsx" : "order-template.csv");
+	return resp->content_disposition ? 0 : err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+}
+
 const struct http_route import_routes[] = {
 	{ "POST", "/api/v1/imports", imports_create, IMPORTERS, HTTP_ROUTE_UPLOAD },
+	{ "GET", "/api/v1/imports/template", imports_template, IMPORTERS },
 	{ "GET", "/api/v1/imports/{id}", imports_get, IMPORTERS },
 	{ "GET", "/api/v1/imports/{id}/rejects", imports_rejects, IMPORTERS },
 	{ NULL, NULL, NULL, 0, 0 },

@@ -120,6 +120,27 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         r = imp(txlsx)
         expect(r["inserted"] == 0 and r["updated"] == 0 and r["unchanged"] == 1, str(r))
 
+    def get_bytes(path, token):
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+        conn.request("GET", path, headers={"Authorization": "Bearer " + token})
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        return r.status, r, data
+
+    @case("GET /imports/template gives the same template as the CLI (CSV and XLSX), to importers only")
+    def _():
+        st, r, data = get_bytes("/api/v1/imports/template?format=csv", wh)
+        expect(st == 200 and r.getheader("Content-Type").startswith("text/csv"), str(st))
+        expect("filename*=UTF-8''" in r.getheader("Content-Disposition"), r.getheader("Content-Disposition"))
+        expect(data == open(tcsv, "rb").read(), "same bytes as dianpu gen generic-template")
+        st, r, data = get_bytes("/api/v1/imports/template", wh)
+        expect(st == 200 and "spreadsheetml" in r.getheader("Content-Type") and data[:4] == b"PK\x03\x04", str(st))
+        st, js, _ = s.req("GET", "/api/v1/imports/template?format=pdf", token=wh)
+        expect(st == 400 and js["error"]["field"] == "format", str(js))
+        st, js, _ = s.req("GET", "/api/v1/imports/template", token=tokens["cs_presale"])
+        expect(st == 403, "cs_presale %s" % st)
+
     n_orders = 60
     rnd = random.Random(11)
     big = []

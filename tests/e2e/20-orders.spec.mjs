@@ -290,4 +290,33 @@ export default [
       await page.context().close()
     },
   },
+  {
+    name: 'import the generic order template (CSV downloaded from the screen) into the store',
+    async run(ctx) {
+      const page = await signIn(ctx, 'boss')
+      await page.goto(ctx.base + '/import')
+      await page.waitForSelector('[data-test=import-form]')
+      await page.locator('[data-test=import-format] label', { hasText: '通用订单模板' }).click()
+      ctx.eq(await page.locator('[data-test=import-items]').count(), 0, 'no item report for the generic template')
+      const dl = page.waitForEvent('download')
+      await page.locator('[data-test=template-csv]').click()
+      const download = await dl
+      const file = join(ctx.tmp, 'template.csv')
+      await download.saveAs(file)
+      const text = readFileSync(file, 'utf8')
+      ctx.assert(text.startsWith('\uFEFF订单编号,'), 'the template starts with its header: ' + text.slice(0, 20))
+      await page.locator('[data-test=import-orders] input[type=file]').setInputFiles(file)
+      await page.locator('[data-test=import-start]').click()
+      await page.waitForSelector('[data-test=import-result]', { timeout: 30000 })
+      const id = Number(new URL(page.url()).searchParams.get('job'))
+      const api = await ctx.api('boss')
+      const job = (await api('GET', `/imports/${id}`)).json
+      ctx.eq([job.status, job.rows, job.inserted + job.unchanged, job.rejected], ['done', 2, 1, 0], 'two lines, one order')
+      const no = text.split('\r\n')[1].split(',')[0]
+      const found = (await api('GET', `/orders?store=${STORE}&order_no=${no}`)).json
+      ctx.eq(found.total, 1, 'the example order is in the store')
+      await ctx.shot(page, 'orders-import-generic')
+      await page.context().close()
+    },
+  },
 ]

@@ -105,7 +105,9 @@ export default {
         needOrders: '请选择订单报表文件', needStore: '请先在顶部选择店铺',
         rows: '订单行数', inserted: '新增', updated: '更新', unchanged: '未变', rejected: '拒绝',
         rejects: '被拒绝的行', file: '文件', line: '行号', column: '列', reason: '原因',
-        downloadRejects: 'CSV', downloadRejectsXlsx: '下载被拒绝的行 (Excel)', again: '再导入一批', noRejects: '没有被拒绝的行',
+        downloadRejects: 'CSV', downloadRejectsXlsx: '下载被拒绝的行 (Excel)',
+        format: '文件格式', formatTaobao: '淘宝/天猫订单报表', formatGeneric: '通用订单模板', template: '下载模板:',
+        genericFile: '订单文件', genericHint: '按通用模板填写的 CSV 或 Excel', again: '再导入一批', noRejects: '没有被拒绝的行',
         job: '导入任务 #{id}', bytes: '{done} / {total}', viewOrders: '查看订单',
       },
       // print
@@ -221,7 +223,9 @@ export default {
         needOrders: 'Choose the order report file', needStore: 'Choose a store at the top first',
         rows: 'Order rows', inserted: 'New', updated: 'Updated', unchanged: 'Unchanged', rejected: 'Rejected',
         rejects: 'Rejected rows', file: 'File', line: 'Line', column: 'Column', reason: 'Reason',
-        downloadRejects: 'CSV', downloadRejectsXlsx: 'Download rejected rows (Excel)', again: 'Import more', noRejects: 'No rejected rows',
+        downloadRejects: 'CSV', downloadRejectsXlsx: 'Download rejected rows (Excel)',
+        format: 'File format', formatTaobao: 'Taobao/Tmall reports', formatGeneric: 'Generic order template', template: 'Template:',
+        genericFile: 'Order file', genericHint: 'CSV or Excel filled in from the generic template', again: 'Import more', noRejects: 'No rejected rows',
         job: 'Import #{id}', bytes: '{done} / {total}', viewOrders: 'View orders',
       },
       pr: {

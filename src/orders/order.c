@@ -35,6 +35,11 @@ static const char *const actions_zh[ORDER_ACT__COUNT] = {
 	"审核", "挂起", "解除挂起", "打单", "拣货", "验货", "打包", "发货", "签收",
 };
 
+const char *order_action_label_zh(enum order_action a)
+{
+	return (unsigned)a < ORDER_ACT__COUNT ? actions_zh[a] : "未知操作";
+}
+
 const char *order_stage_name(enum order_stage s)
 {
 	return (unsigned)s < ORDER_STAGE__COUNT ? stages[s].name : "unknown";

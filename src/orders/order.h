@@ -119,6 +119,7 @@ const char *order_stage_name(enum order_stage s);     /* "pending_audit" */
 const char *order_stage_label_zh(enum order_stage s); /* "待审核" */
 int order_stage_parse(const char *s, enum order_stage *out) WUR;
 const char *order_action_name(enum order_action a);   /* "audit" */
+const char *order_action_label_zh(enum order_action a); /* "审核" */
 int order_action_parse(const char *s, enum order_action *out) WUR;
 
 /* Recognises the platform's status text, tolerating full/half-width commas and

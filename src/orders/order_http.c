@@ -338,6 +338,10 @@ static json_t *actions_json(struct http_req *req, const struct order *o)
 		if (!rc && !(action_roles(names[i]) & ROLE_BIT(req->user.role)))
 			rc = err_set(&e, ERR_FORBIDDEN, "action", "当前角色无权执行此订单操作",
 				     "your role may not do this order action");
+		/* a split order moves from print to ship by its parcels (ORD-10) */
+		if (!rc && o->split_parcels > 0 && a >= ORDER_ACT_PRINT && a <= ORDER_ACT_SHIP)
+			rc = err_set(&e, ERR_UNPROCESSABLE, "parcels", "订单已拆成多个包裹,请在包裹上操作",
+				     "the order is split into parcels: act on the parcels");
 		if (!rc)
 			rc = order_next_stage(o->stage, o->hold_from, a, &to, &e);
 		json_t *j = json_pack("{s:s,s:b}", "action", names[i], "allowed", !rc);

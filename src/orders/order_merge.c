@@ -198,14 +198,14 @@ int order_parcel_next(enum order_stage from, enum order_action act, int cancel,
 	}
 	if (act == ORDER_ACT_AUDIT || act == ORDER_ACT_HOLD || act == ORDER_ACT_RELEASE ||
 	    act == ORDER_ACT_DELIVER) {
-		snprintf(zh, sizeof zh, "包裹没有「%s」操作,请对订单操作", order_action_name(act));
+		snprintf(zh, sizeof zh, "包裹没有「%s」操作,请对订单操作", order_action_label_zh(act));
 		snprintf(en, sizeof en, "%s is an order action, not a parcel action", order_action_name(act));
 		return err_set(err, ERR_UNPROCESSABLE, "action", zh, en);
 	}
 	struct err why = ERR_INIT;
 	if (order_next_stage(from, from, act, to, &why)) { /* the order's rule, said of the parcel */
-		snprintf(zh, sizeof zh, "包裹处于「%s」阶段,不能执行「%s」", order_stage_label_zh(from),
-			 order_action_name(act));
+		snprintf(zh, sizeof zh, "包裹处于「%s」阶段,不能%s", order_stage_label_zh(from),
+			 order_action_label_zh(act));
 		snprintf(en, sizeof en, "the parcel is at stage %s; %s is not allowed",
 			 order_stage_name(from), order_action_name(act));
 		return err_set(err, ERR_UNPROCESSABLE, "stage", zh, en);

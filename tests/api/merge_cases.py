@@ -312,6 +312,11 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         # the order itself no longer prints: its parcels do
         code, js, _ = req("POST", "/api/v1/orders/%d/print" % O[4], None, token=wh)
         expect(code == 422 and js["error"]["field"] == "parcels", "order print %s %s" % (code, js))
+        acts = {a["action"]: a for a in order(4)["actions"]}
+        expect(not acts["print"]["allowed"] and "包裹" in acts["print"]["reason"] and acts["hold"]["allowed"],
+               "the detail's actions send print..ship to the parcels: %s" % acts["print"])
+        code, js, _ = req("POST", "/api/v1/orders/%d/parcels/2/pack" % O[4], {"weight_g": 1}, token=wh)
+        expect("不能打包" in js["error"]["message"], "the parcel refusal names the action in Chinese: %s" % js)
         code, js, _ = req("POST", "/api/v1/orders/merge", {"ids": [O[4], O[5]]})
         expect(code == 422, "split orders do not merge %s" % code)
         code, js, _ = req("PATCH", "/api/v1/orders/%d" % O[4], {"version": order(4)["version"], "item_line": la, "qty": 5})

@@ -84,11 +84,21 @@ static void hash_add(uint64_t *h, const char *s)
 	*h *= UINT64_C(1099511628211);
 }
 
+/* The same bytes as "%lld" (the hash of orders imported before stays equal),
+ * without snprintf's cost: 9 integers per order and 2 per line. */
 static void hash_int(uint64_t *h, int64_t v)
 {
 	char buf[24];
-	snprintf(buf, sizeof buf, "%lld", (long long)v);
-	hash_add(h, buf);
+	char *p = buf + sizeof buf;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	hash_add(h, p);
 }
 
 static void row_hash(const struct import_order *o, const struct import_lines *l, char out[17])
@@ -112,7 +122,9 @@ static void row_hash(const struct import_order *o, const struct import_lines *l,
 		for (size_t k = 0; k < ARRAY_SIZE(t); k++)
 			hash_add(&h, t[k]);
 	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	for (int i = 15; i >= 0; i--, h >>= 4) /* "%016llx" */
+		out[i] = "0123456789abcdef"[h & 15];
+	out[16] = '\0';
 }
 
 /* ORD-3/ORD-13: where a new order starts, and why a person must look at it. */

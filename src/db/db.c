@@ -160,6 +160,18 @@ int64_t db_changes(struct db_stmt *st)
 	return st->db->ops->changes(st);
 }
 
+int db_has_last_id(const struct db *db)
+{
+	return db->ops->last_id != NULL;
+}
+
+int64_t db_last_id(struct db_stmt *st)
+{
+	if (!st->db->ops->last_id)
+		BUG("db_last_id on an engine without it");
+	return st->db->ops->last_id(st);
+}
+
 void db_done(struct db_stmt *st)
 {
 	if (!st)

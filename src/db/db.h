@@ -50,6 +50,9 @@ struct db_ops {
 	const char *(*col_text)(struct db_stmt *st, int col); /* NULL for SQL NULL */
 	int (*col_is_null)(struct db_stmt *st, int col);
 	int64_t (*changes)(struct db_stmt *st); /* rows changed by the last step of this stmt */
+	/* The rowid of the row the last step of this INSERT inserted, 0 when none;
+	 * NULL where the engine has none (PostgreSQL: use RETURNING). */
+	int64_t (*last_id)(struct db_stmt *st);
 	void (*reset)(struct db_stmt *st);      /* drop bindings and results; ready to bind again */
 	void (*finalize)(struct db_stmt *st);
 };
@@ -89,6 +92,11 @@ int64_t db_col_int(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col);
 int db_col_is_null(struct db_stmt *st, int col);
 int64_t db_changes(struct db_stmt *st);
+/* The id of the row this INSERT's last step inserted (0 when it inserted none),
+ * on engines with db_has_last_id(); elsewhere write RETURNING id. On SQLite it
+ * spares a hot INSERT the ephemeral table RETURNING fills on every step. */
+int db_has_last_id(const struct db *db);
+int64_t db_last_id(struct db_stmt *st);
 void db_done(struct db_stmt *st);
 
 /* Runs a statement that returns no rows (or ignores them). */

@@ -21,6 +21,7 @@ struct sq_stmt {
 	struct db_stmt base;
 	sqlite3_stmt *h;
 	int64_t changes;
+	int64_t last_id;
 };
 
 static sqlite3 *handle(struct db *db)
@@ -145,6 +146,7 @@ static int sq_step(struct db_stmt *st, struct err *err)
 		return DB_ROW;
 	if (rc == SQLITE_DONE) {
 		s->changes = sqlite3_changes64(h);
+		s->last_id = s->changes ? sqlite3_last_insert_rowid(h) : 0;
 		return DB_DONE;
 	}
 	return sq_error(h, rc, err, "step");
@@ -168,6 +170,11 @@ static int sq_col_is_null(struct db_stmt *st, int col)
 static int64_t sq_changes(struct db_stmt *st)
 {
 	return ((struct sq_stmt *)st)->changes;
+}
+
+static int64_t sq_last_id(struct db_stmt *st)
+{
+	return ((struct sq_stmt *)st)->last_id;
 }
 
 static void sq_reset(struct db_stmt *st)
@@ -196,6 +203,7 @@ const struct db_ops db_sqlite_ops = {
 	.col_text = sq_col_text,
 	.col_is_null = sq_col_is_null,
 	.changes = sq_changes,
+	.last_id = sq_last_id,
 	.reset = sq_reset,
 	.finalize = sq_finalize,
 };

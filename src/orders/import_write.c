@@ -293,12 +293,15 @@ static int order_insert(struct import_writer *w, const struct import_order *o, c
 	int64_t id = 0;
 	sb_init_arena(&why, w->arena, 1024);
 	enum order_stage stage = first_stage(w, o, &why);
-	int rc = db_prepare(w->db, "INSERT INTO orders (" PLATFORM_COLS ", store_id, platform_order_no,"
-				    " stage, exception, content_hash, import_id, imported_utc, updated_utc)"
-				    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-				    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-				    " ON CONFLICT (store_id, platform_order_no) DO NOTHING RETURNING id",
-			    &st, err);
+#define ORDER_INSERT "INSERT INTO orders (" PLATFORM_COLS ", store_id, platform_order_no," \
+		     " stage, exception, content_hash, import_id, imported_utc, updated_utc)" \
+		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+		     " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" \
+		     " ON CONFLICT (store_id, platform_order_no) DO NOTHING"
+	/* SQLite: the rowid without RETURNING, whose ephemeral table cost a fifth
+	 * of each insert. */
+	int last_id = db_has_last_id(w->db);
+	int rc = db_prepare(w->db, last_id ? ORDER_INSERT : ORDER_INSERT " RETURNING id", &st, err);
 	*done = 0;
 	if (rc)
 		return rc;
@@ -314,9 +317,13 @@ static int order_insert(struct import_writer *w, const struct import_order *o, c
 	rc = db_step(st, err);
 	if (rc == DB_ROW)
 		id = db_col_int(st, 0);
+	else if (rc == DB_DONE && last_id)
+		id = db_last_id(st);
 	db_done(st);
-	if (rc < 0 || rc == DB_DONE)
-		return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	if (!id)
+		return 0; /* already there */
 	*done = 1;
 	rc = items_insert(w, id, l, err);
 	if (!rc && stage == ORDER_STAGE_AUDITED)

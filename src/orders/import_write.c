@@ -438,15 +438,22 @@ static int order_update(struct import_writer *w, const struct import_order *o, c
 
 /* ---------------------------------------------------------------- batches */
 
-int import_writer_batch_end(struct import_writer *w, int64_t bytes, struct err *err)
+int import_writer_arena_reset(struct import_writer *w, struct err *err)
 {
-	int rc = db_commit(w->db, err);
-	if (rc)
-		return rc;
 	arena_free(w->arena);
 	w->arena = arena_new(1 << 16);
 	if (!w->arena)
 		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	return 0;
+}
+
+int import_writer_batch_end(struct import_writer *w, int64_t bytes, struct err *err)
+{
+	int rc = db_commit(w->db, err);
+	if (!rc)
+		rc = import_writer_arena_reset(w, err);
+	if (rc)
+		return rc;
 	if (w->sink && w->sink->progress)
 		rc = w->sink->progress(w->sink->ctx, bytes, w->c);
 	return rc ? rc : db_begin(w->db, err);

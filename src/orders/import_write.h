@@ -16,7 +16,9 @@
  *     catalogue exists, INV-1);
  *   - batches: the caller writes orders between import_writer_batch_end()
  *     calls; each batch is one transaction, so a kill leaves no order without
- *     its lines, and the batch arena is emptied at each batch end (flat memory).
+ *     its lines, and the batch arena is emptied at each batch end (flat memory);
+ *     a caller writing large transactions may empty it between orders sooner
+ *     with import_writer_arena_reset().
  * The record types below hold no database handle: a pure parser may fill them.
  */
 #ifndef ORDERS_IMPORT_WRITE_H
@@ -84,7 +86,7 @@ struct import_writer {
 	const struct policy *pol;
 	const struct import_sink *sink;
 	struct import_counts *c;
-	struct arena *arena; /* per batch: emptied by import_writer_batch_end() */
+	struct arena *arena; /* per batch: emptied by import_writer_batch_end() or _arena_reset() */
 	int stock_in_use;    /* any SKU in the catalogue: auto-audit then reserves stock */
 };
 
@@ -106,6 +108,9 @@ int import_write_order(struct import_writer *w, struct import_order *o,
 /* Counts a rejected row and tells the sink (the reason is why->msg_zh). */
 int import_writer_reject(struct import_writer *w, const char *file, long line,
 			 const char *column, const struct err *why) WUR;
+
+/* Empties the arena between two orders (nothing of an earlier order is kept). */
+int import_writer_arena_reset(struct import_writer *w, struct err *err) WUR;
 
 /* Commits the batch, empties the arena, reports progress (bytes_done), and
  * begins the next transaction. */

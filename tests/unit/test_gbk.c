@@ -1,8 +1,11 @@
 /* Unit tests for lib/gbk: encoding detection and GBK -> UTF-8 through iconv.
  * GBK bytes were produced with `printf '买家会员名' | iconv -f UTF-8 -t GBK | xxd`. */
+#include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -162,6 +165,83 @@ static void test_out_of_memory(void **state)
 	sb_release(&out);
 }
 
+/* iconv alone, as gbk_to_utf8 was before its table: the reference. */
+static int ref_convert(const char *in, size_t n, struct sb *out, size_t *bad_at)
+{
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	char *ip = (char *)in;
+	size_t left = n;
+	int rc = 0;
+
+	assert_true(cd != (iconv_t)-1);
+	while (left > 0) {
+		char chunk[64], *op = chunk;
+		size_t room = sizeof chunk;
+		size_t r = iconv(cd, &ip, &left, &op, &room);
+		sb_add(out, chunk, (size_t)(op - chunk));
+		if (r == (size_t)-1 && errno != E2BIG) {
+			rc = -1;
+			*bad_at = n - left;
+			break;
+		}
+	}
+	iconv_close(cd);
+	return rc;
+}
+
+static void expect_same(const char *in, size_t n)
+{
+	struct sb got = SB_INIT, want = SB_INIT;
+	struct err err = ERR_INIT;
+	size_t bad_at = 0;
+	char off[32];
+
+	int rc = gbk_to_utf8(in, n, &got, &err);
+	int ref = ref_convert(in, n, &want, &bad_at);
+	assert_int_equal(rc != 0, ref != 0);
+	assert_int_equal(got.len, want.len);
+	assert_memory_equal(got.buf, want.buf, got.len);
+	if (ref) {
+		snprintf(off, sizeof off, "offset %zu", bad_at);
+		assert_non_null(strstr(err.msg_en, off));
+	}
+	sb_release(&got);
+	sb_release(&want);
+}
+
+/* The two-byte table gives iconv's characters, and iconv's errors at iconv's
+ * offsets: every lead/trail pair alone and between ASCII, then random bytes
+ * biased towards GBK's ranges (four-byte forms, bad and cut-off sequences). */
+static void test_table_matches_iconv(void **state)
+{
+	uint32_t seed = 12345;
+	(void)state;
+	for (unsigned lead = 0x80; lead <= 0xFF; lead++) {
+		for (unsigned trail = 0x00; trail <= 0xFF; trail++) {
+			char b[6] = { 'a', (char)lead, (char)trail, 'z', (char)lead, (char)trail };
+			expect_same(b + 1, 2);
+			expect_same(b, 4);
+			expect_same(b, 6);
+		}
+	}
+	for (int i = 0; i < 20000; i++) {
+		char b[40];
+		size_t n = 0, want;
+		seed = seed * 1103515245u + 12345u;
+		want = (seed >> 16) % sizeof b;
+		while (n < want) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = seed >> 8;
+			switch (r % 5) {
+			case 0: b[n++] = (char)('a' + r % 26); break;
+			case 1: b[n++] = (char)(0x30 + (r >> 3) % 10); break;
+			default: b[n++] = (char)(0x81 + (r >> 3) % 127); break;
+			}
+		}
+		expect_same(b, n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_append_and_long),
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_out_of_memory),
+		cmocka_unit_test(test_table_matches_iconv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -130,6 +130,14 @@ void db_bind_text(struct db_stmt *st, int idx, const char *s)
 	st->db->ops->bind_text(st, idx, s);
 }
 
+void db_bind_text_ref(struct db_stmt *st, int idx, const char *s)
+{
+	if (st->db->ops->bind_text_ref)
+		st->db->ops->bind_text_ref(st, idx, s);
+	else
+		st->db->ops->bind_text(st, idx, s);
+}
+
 void db_bind_null(struct db_stmt *st, int idx)
 {
 	st->db->ops->bind_null(st, idx);

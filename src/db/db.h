@@ -44,6 +44,8 @@ struct db_ops {
 	void (*bind_int)(struct db_stmt *st, int idx, int64_t v);
 	void (*bind_text)(struct db_stmt *st, int idx, const char *s); /* copied; NULL binds NULL */
 	void (*bind_null)(struct db_stmt *st, int idx);
+	/* s borrowed until db_done; NULL where the engine copies anyway */
+	void (*bind_text_ref)(struct db_stmt *st, int idx, const char *s);
 	/* DB_ROW, DB_DONE, or a negative err code (ERR_CONFLICT on unique violation). */
 	int (*step)(struct db_stmt *st, struct err *err);
 	int64_t (*col_int)(struct db_stmt *st, int col);
@@ -87,6 +89,9 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct err 
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);
 void db_bind_text(struct db_stmt *st, int idx, const char *s);
 void db_bind_null(struct db_stmt *st, int idx);
+/* As db_bind_text, but s is borrowed, not copied: it must stay unchanged until
+ * db_done(st). For hot loops binding arena strings (the importers). */
+void db_bind_text_ref(struct db_stmt *st, int idx, const char *s);
 int db_step(struct db_stmt *st, struct err *err) WUR;
 int64_t db_col_int(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col);

@@ -131,6 +131,15 @@ static void sq_bind_text(struct db_stmt *st, int idx, const char *s)
 		sqlite3_bind_null(sh(st), idx);
 }
 
+/* SQLITE_STATIC: no copy; db_done's sqlite3_clear_bindings drops the pointer. */
+static void sq_bind_text_ref(struct db_stmt *st, int idx, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(sh(st), idx, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(sh(st), idx);
+}
+
 static void sq_bind_null(struct db_stmt *st, int idx)
 {
 	sqlite3_bind_null(sh(st), idx);
@@ -198,6 +207,7 @@ const struct db_ops db_sqlite_ops = {
 	.bind_int = sq_bind_int,
 	.bind_text = sq_bind_text,
 	.bind_null = sq_bind_null,
+	.bind_text_ref = sq_bind_text_ref,
 	.step = sq_step,
 	.col_int = sq_col_int,
 	.col_text = sq_col_text,

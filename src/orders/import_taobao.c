@@ -149,17 +149,17 @@ static int item_stage(struct importer *im, const struct csv_record *rec, const i
 			    &st, err);
 	if (rc)
 		return rc;
-	db_bind_text(st, 1, cell(im, rec, ix[IC_ORDER_NO]));
+	db_bind_text_ref(st, 1, cell(im, rec, ix[IC_ORDER_NO]));
 	db_bind_int(st, 2, rec->line);
-	db_bind_text(st, 3, cell(im, rec, ix[IC_TITLE]));
+	db_bind_text_ref(st, 3, cell(im, rec, ix[IC_TITLE]));
 	db_bind_int(st, 4, price);
 	db_bind_int(st, 5, qty);
-	db_bind_text(st, 6, code_cell(im, rec, ix[IC_OUTER]));
-	db_bind_text(st, 7, cell(im, rec, ix[IC_PROPS]));
-	db_bind_text(st, 8, cell(im, rec, ix[IC_PACKAGE]));
-	db_bind_text(st, 9, cell(im, rec, ix[IC_NOTE]));
-	db_bind_text(st, 10, cell(im, rec, ix[IC_STATUS]));
-	db_bind_text(st, 11, code_cell(im, rec, ix[IC_SKU]));
+	db_bind_text_ref(st, 6, code_cell(im, rec, ix[IC_OUTER]));
+	db_bind_text_ref(st, 7, cell(im, rec, ix[IC_PROPS]));
+	db_bind_text_ref(st, 8, cell(im, rec, ix[IC_PACKAGE]));
+	db_bind_text_ref(st, 9, cell(im, rec, ix[IC_NOTE]));
+	db_bind_text_ref(st, 10, cell(im, rec, ix[IC_STATUS]));
+	db_bind_text_ref(st, 11, code_cell(im, rec, ix[IC_SKU]));
 	rc = db_run(st, err);
 	db_done(st);
 	return rc;
@@ -381,7 +381,7 @@ static int items_load(struct importer *im, const char *order_no, struct import_l
 	if (rc)
 		return rc;
 	memset(l, 0, sizeof *l);
-	db_bind_text(st, 1, order_no);
+	db_bind_text_ref(st, 1, order_no);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		rc = items_push(im, l, st);
 		if (rc)

@@ -167,15 +167,15 @@ static int items_insert(struct import_writer *w, int64_t order_id, const struct 
 			return rc;
 		db_bind_int(st, 1, order_id);
 		db_bind_int(st, 2, (int64_t)i + 1);
-		db_bind_text(st, 3, it->title);
+		db_bind_text_ref(st, 3, it->title);
 		db_bind_int(st, 4, it->price_fen);
 		db_bind_int(st, 5, it->qty);
-		db_bind_text(st, 6, it->outer);
-		db_bind_text(st, 7, it->attrs);
-		db_bind_text(st, 8, it->package);
-		db_bind_text(st, 9, it->note);
-		db_bind_text(st, 10, it->status);
-		db_bind_text(st, 11, it->sku);
+		db_bind_text_ref(st, 6, it->outer);
+		db_bind_text_ref(st, 7, it->attrs);
+		db_bind_text_ref(st, 8, it->package);
+		db_bind_text_ref(st, 9, it->note);
+		db_bind_text_ref(st, 10, it->status);
+		db_bind_text_ref(st, 11, it->sku);
 		rc = db_run(st, err);
 		db_done(st);
 		if (rc)
@@ -199,18 +199,18 @@ static int bind_platform(struct db_stmt *st, const struct import_order *o, const
 	const char *s[] = { o->nick, o->alipay, o->receiver, o->phone, o->address, o->province,
 			    o->city, o->district, o->ship_method };
 	for (size_t k = 0; k < ARRAY_SIZE(s); k++)
-		db_bind_text(st, i++, s[k]);
+		db_bind_text_ref(st, i++, s[k]);
 	const int64_t m[] = { o->goods_fen, o->postage_fen, o->total_fen, o->paid_fen, o->refund_fen };
 	for (size_t k = 0; k < ARRAY_SIZE(m); k++)
 		db_bind_int(st, i++, m[k]);
-	db_bind_text(st, i++, o->status);
-	db_bind_text(st, i++, o->message);
-	db_bind_text(st, i++, o->memo);
-	db_bind_text(st, i++, l->n ? l->v[0].title : o->title);
+	db_bind_text_ref(st, i++, o->status);
+	db_bind_text_ref(st, i++, o->message);
+	db_bind_text_ref(st, i++, o->memo);
+	db_bind_text_ref(st, i++, l->n ? l->v[0].title : o->title);
 	db_bind_int(st, i++, l->n ? (int64_t)l->n : o->kinds);
 	db_bind_int(st, i++, qty_of(o, l));
-	db_bind_text(st, i++, o->courier);
-	db_bind_text(st, i++, o->tracking);
+	db_bind_text_ref(st, i++, o->courier);
+	db_bind_text_ref(st, i++, o->tracking);
 	db_bind_int(st, i++, o->created_utc);
 	if (o->paid_utc)
 		db_bind_int(st, i++, o->paid_utc);
@@ -307,10 +307,10 @@ static int order_insert(struct import_writer *w, const struct import_order *o, c
 		return rc;
 	int i = bind_platform(st, o, l);
 	db_bind_int(st, i++, w->store_id);
-	db_bind_text(st, i++, o->order_no);
-	db_bind_text(st, i++, order_stage_name(stage));
-	db_bind_text(st, i++, why.buf);
-	db_bind_text(st, i++, hash);
+	db_bind_text_ref(st, i++, o->order_no);
+	db_bind_text_ref(st, i++, order_stage_name(stage));
+	db_bind_text_ref(st, i++, why.buf);
+	db_bind_text_ref(st, i++, hash);
 	db_bind_int(st, i++, w->import_id);
 	db_bind_int(st, i++, w->now);
 	db_bind_int(st, i++, w->now);
@@ -350,7 +350,7 @@ static int existing_find(struct import_writer *w, const char *order_no, struct e
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, w->store_id);
-	db_bind_text(st, 2, order_no);
+	db_bind_text_ref(st, 2, order_no);
 	rc = db_step(st, err);
 	*found = rc == DB_ROW;
 	if (*found) {
@@ -404,7 +404,7 @@ static int order_update(struct import_writer *w, const struct import_order *o, c
 		return rc;
 	int i = bind_platform(st, o, l);
 	db_bind_int(st, i++, closed_midway);
-	db_bind_text(st, i++, hash);
+	db_bind_text_ref(st, i++, hash);
 	db_bind_int(st, i++, w->import_id);
 	db_bind_int(st, i++, w->now);
 	db_bind_int(st, i++, e->id);

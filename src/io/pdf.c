@@ -556,7 +556,7 @@ static int wb_check(const struct pdf_waybill *w, size_t i, struct err *err)
 		{ "receiver_address", w->receiver_address },
 		{ "sender_name", w->sender_name }, { "sender_phone", w->sender_phone },
 		{ "sender_address", w->sender_address }, { "items_text", w->items_text },
-		{ "memo", w->memo },
+		{ "memo", w->memo }, { "parcel", w->parcel },
 	};
 	int rc;
 
@@ -619,18 +619,29 @@ static int wb_page(struct doc *d, const struct wb_geom *g, const struct pdf_wayb
 		return err_set(err, ERR_INVALID, field, "单号太长，条码无法在面单上清晰打印",
 			       "the number is too long for a readable barcode on this label");
 
-	/* head: courier, and the order number at the right in what is left */
+	/* head: courier, and the order number at the right in what is left; a
+	 * parcel's mark (ORD-10) goes under the order number, bold */
 	h = MM(g->head);
-	d->last_w = 0;
-	if (!empty(w->order_no)) {
-		struct sb t = SB_INIT;
-		sb_addf(&t, "订单号 %s", w->order_no);
-		doc_text(d, x0 + W * 0.4, y, W * 0.6 - MM(2), h, 7.5 * fs,
-			 T_LINE | T_RIGHT | T_VCENTER, t.err ? "" : t.buf);
-		sb_release(&t);
+	{
+		const double rx = x0 + W * 0.4, rw = W * 0.6 - MM(2);
+		const double rh = empty(w->parcel) ? h : h / 2;
+		double right_w = 0;
+		if (!empty(w->order_no)) {
+			struct sb t = SB_INIT;
+			sb_addf(&t, "订单号 %s", w->order_no);
+			doc_text(d, rx, y, rw, rh, 7.5 * fs, T_LINE | T_RIGHT | T_VCENTER,
+				 t.err ? "" : t.buf);
+			right_w = d->last_w;
+			sb_release(&t);
+		}
+		if (!empty(w->parcel)) {
+			doc_text(d, rx, y + rh, rw, h - rh, 9 * fs, T_BOLD | T_LINE | T_RIGHT | T_VCENTER,
+				 w->parcel);
+			right_w = fmax(right_w, d->last_w);
+		}
+		doc_text(d, x0 + MM(2), y, W - MM(4) - right_w - MM(2), h, 16 * fs,
+			 T_BOLD | T_LINE | T_VCENTER, empty(w->courier) ? "电子面单" : w->courier);
 	}
-	doc_text(d, x0 + MM(2), y, W - MM(4) - d->last_w - MM(2), h, 16 * fs,
-		 T_BOLD | T_LINE | T_VCENTER, empty(w->courier) ? "电子面单" : w->courier);
 	y += h;
 	doc_line(d, x0, y, x0 + W, y, 0.8, 0);
 
@@ -696,8 +707,13 @@ static int wb_page(struct doc *d, const struct wb_geom *g, const struct pdf_wayb
 		doc_text(d, ix, sy + MM(g->stub_bar_h) + MM(0.2), bw, line_h(8 * fs), 8 * fs,
 			 T_BOLD | T_LINE | T_CENTER, code);
 		if (bw < iw) {
-			double rx = ix + bw + MM(1.5), rw = iw - bw - MM(1.5);
-			used = doc_text(d, rx, sy, rw, line_h(10 * fs), 10 * fs, T_BOLD | T_LINE,
+			double rx = ix + bw + MM(1.5), rw = iw - bw - MM(1.5), mw = 0;
+			if (!empty(w->parcel)) { /* the parcel's mark at the courier's right */
+				doc_text(d, rx, sy, rw, line_h(10 * fs), 8 * fs,
+					 T_BOLD | T_LINE | T_RIGHT | T_VCENTER, w->parcel);
+				mw = d->last_w > 0 ? d->last_w + MM(1) : 0;
+			}
+			used = doc_text(d, rx, sy, rw - mw, line_h(10 * fs), 10 * fs, T_BOLD | T_LINE,
 					empty(w->courier) ? "电子面单" : w->courier);
 			doc_text(d, rx, sy + used + MM(0.5), rw, MM(g->stub_bar_h) - used, 6.5 * fs,
 				 0, w->order_no);

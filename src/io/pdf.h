@@ -72,6 +72,8 @@ struct pdf_waybill {
 	const char *sender_address;
 	const char *items_text;       /* 品名/数量, e.g. "T恤 白 XL ×2\n袜子 ×1" */
 	const char *memo;             /* 备注 */
+	const char *parcel;           /* ORD-10 "包裹 1/2" on the label of one parcel of a
+				       * split order (head and stub); empty for a whole order */
 };
 
 /* Renders n waybills (1..PDF_MAX_ITEMS), in the given order, one per page.

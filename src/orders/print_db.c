@@ -1,5 +1,6 @@
 /*
- * print_db.c - shelf locations for picking lists (ORD-7). See print_db.h.
+ * print_db.c - shelf locations for picking lists (ORD-7), and marking the printed
+ * orders (ORD-7) and parcels (ORD-10). See print_db.h.
  */
 #include "orders/print_db.h"
 
@@ -10,6 +11,7 @@
 #include "db/db.h"
 #include "lib/arena.h"
 #include "orders/order_db.h"
+#include "orders/order_merge_db.h"
 #include "lib/common.h"
 
 int print_sku_location(struct db *db, struct arena *a, const char *sku_code,
@@ -44,73 +46,106 @@ int print_sku_location(struct db *db, struct arena *a, const char *sku_code,
 	return rc < 0 ? rc : 0;
 }
 
-static void name_order(const struct order *o, const struct err *inner, struct err *err)
+/* "订单 X[ 包裹 K]:why,整批未打印" into err; field ids or parcels. */
+static void name_order(const struct order *o, int64_t parcel_no, const struct err *inner,
+		       struct err *err)
 {
-	char zh[512], en[512];
-	snprintf(zh, sizeof zh, "订单 %s:%s,整批未打印", o->platform_order_no, inner->msg_zh);
-	snprintf(en, sizeof en, "order %s: %s; nothing was printed", o->platform_order_no,
+	char zh[512], en[512], pz[32] = "", pe[32] = "";
+	if (parcel_no) {
+		snprintf(pz, sizeof pz, " 包裹 %lld", (long long)parcel_no);
+		snprintf(pe, sizeof pe, " parcel %lld", (long long)parcel_no);
+	}
+	snprintf(zh, sizeof zh, "订单 %s%s:%s,整批未打印", o->platform_order_no, pz, inner->msg_zh);
+	snprintf(en, sizeof en, "order %s%s: %s; nothing was printed", o->platform_order_no, pe,
 		 inner->msg_en);
 	/* err keeps 255 bytes; cutting there could split a character */
 	if (strlen(zh) >= sizeof err->msg_zh || strlen(en) >= sizeof err->msg_en) {
 		snprintf(zh, sizeof zh, "%s", inner->msg_zh);
 		snprintf(en, sizeof en, "%s", inner->msg_en);
 	}
-	err_set(err, inner->code ? inner->code : ERR_INTERNAL, "ids", zh, en);
-}
-
-/* Opens the batch's transaction and applies every action; the caller ends it. */
-static int mark_begin(struct db *db, const struct auth_user *who, const struct order *orders,
-		      size_t n, int64_t now, struct err *err)
-{
-	struct order_act_args args = { 0 };
-	/* order_act's own transactions join this one (db.h), so the batch commits once */
-	int rc = db_begin(db, err);
-	for (size_t i = 0; !rc && i < n; i++) {
-		struct err e1 = ERR_INIT;
-		rc = order_act(db, who, orders[i].id, ORDER_ACT_PRINT, &args, now, &e1);
-		if (rc) /* order_act has rolled the whole batch back */
-			name_order(&orders[i], &e1, err);
-	}
-	return rc;
+	err_set(err, inner->code ? inner->code : ERR_INTERNAL, parcel_no ? "parcels" : "ids", zh,
+		en);
 }
 
 struct marker {
 	struct db *db;
 	const struct auth_user *who;
-	const struct order *orders;
+	const struct order *orders;       /* either orders ... */
+	const struct print_parcel *parcels; /* ... or parcels */
 	size_t n;
 	int64_t now;
 	struct err err;
 	int rc;
 };
 
+/* Opens the batch's transaction and applies every action; the caller ends it.
+ * order_act's and order_parcel_act's own transactions join this one (db.h),
+ * so the batch commits once; when one refuses it has rolled the whole back. */
+static int mark_begin(struct marker *m)
+{
+	struct order_act_args args = { 0 };
+	struct order_parcel_args pargs = { 0 };
+	int rc = db_begin(m->db, &m->err);
+	for (size_t i = 0; !rc && i < m->n; i++) {
+		struct err e1 = ERR_INIT;
+		if (m->parcels) {
+			const struct print_parcel *p = &m->parcels[i];
+			rc = order_parcel_act(m->db, m->who, p->order->id, p->parcel_no, ORDER_ACT_PRINT,
+					      0, &pargs, m->now, &e1);
+			if (rc)
+				name_order(p->order, p->parcel_no, &e1, &m->err);
+		} else {
+			rc = order_act(m->db, m->who, m->orders[i].id, ORDER_ACT_PRINT, &args, m->now,
+				       &e1);
+			if (rc)
+				name_order(&m->orders[i], 0, &e1, &m->err);
+		}
+	}
+	return rc;
+}
+
 static void *mark_run(void *p)
 {
 	struct marker *m = p;
-	m->rc = mark_begin(m->db, m->who, m->orders, m->n, m->now, &m->err);
+	m->rc = mark_begin(m);
 	return NULL;
+}
+
+static int mark_printed(struct marker *m, int (*render)(void *ctx, struct err *err), void *ctx,
+			struct err *err)
+{
+	pthread_t th;
+	/* the connection passes to the helper and back: one thread at a time (join) */
+	int helper = m->db->engine == DB_POSTGRES && pthread_create(&th, NULL, mark_run, m) == 0;
+	int rc = render(ctx, err);
+
+	if (helper)
+		pthread_join(th, NULL);
+	else if (!rc)
+		mark_run(m);
+	if (!rc && m->rc)
+		rc = err_set(err, m->err.code ? m->err.code : m->rc, m->err.field, m->err.msg_zh,
+			     m->err.msg_en);
+	if (rc)
+		db_rollback(m->db); /* a no-op when order_act already rolled back */
+	else
+		rc = db_commit(m->db, err);
+	return rc;
 }
 
 int print_mark_printed(struct db *db, const struct auth_user *who, const struct order *orders,
 		       size_t n, int64_t now_utc, int (*render)(void *ctx, struct err *err),
 		       void *ctx, struct err *err)
 {
-	struct marker m = { db, who, orders, n, now_utc, ERR_INIT, 0 };
-	pthread_t th;
-	/* the connection passes to the helper and back: one thread at a time (join) */
-	int helper = db->engine == DB_POSTGRES && pthread_create(&th, NULL, mark_run, &m) == 0;
-	int rc = render(ctx, err);
+	struct marker m = { db, who, orders, NULL, n, now_utc, ERR_INIT, 0 };
+	return mark_printed(&m, render, ctx, err);
+}
 
-	if (helper)
-		pthread_join(th, NULL);
-	else if (!rc)
-		mark_run(&m);
-	if (!rc && m.rc)
-		rc = err_set(err, m.err.code ? m.err.code : m.rc, m.err.field, m.err.msg_zh,
-			     m.err.msg_en);
-	if (rc)
-		db_rollback(db); /* a no-op when order_act already rolled back */
-	else
-		rc = db_commit(db, err);
-	return rc;
+int print_mark_parcels_printed(struct db *db, const struct auth_user *who,
+			       const struct print_parcel *parcels, size_t n, int64_t now_utc,
+			       int (*render)(void *ctx, struct err *err), void *ctx,
+			       struct err *err)
+{
+	struct marker m = { db, who, NULL, parcels, n, now_utc, ERR_INIT, 0 };
+	return mark_printed(&m, render, ctx, err);
 }

@@ -1,6 +1,6 @@
 /*
  * print_db.h - what batch printing (ORD-7) reads besides the orders: shelf
- * locations for the pick path.
+ * locations for the pick path; and the marking of printed orders and parcels.
  *
  * Locations belong to inventory (skus, locations, sku_locations of migration
  * 0002); they are read here with plain joins so printing does not depend on
@@ -39,5 +39,20 @@ int print_sku_location(struct db *db, struct arena *a, const char *sku_code,
 int print_mark_printed(struct db *db, const struct auth_user *who, const struct order *orders,
 		       size_t n, int64_t now_utc, int (*render)(void *ctx, struct err *err),
 		       void *ctx, struct err *err) WUR;
+
+/* ORD-10: one parcel of a split order to print, the order as read. */
+struct print_parcel {
+	const struct order *order;
+	int64_t parcel_no;
+};
+
+/* print_mark_printed for parcels: each parcel audited -> waybill_printed (or
+ * reprinted) through order_parcel_act(PRINT), with its event and audit row,
+ * all n in ONE transaction committed only when render(ctx) succeeded, with the
+ * same threading. A refusal names the order and the parcel (field "parcels"). */
+int print_mark_parcels_printed(struct db *db, const struct auth_user *who,
+			       const struct print_parcel *parcels, size_t n, int64_t now_utc,
+			       int (*render)(void *ctx, struct err *err), void *ctx,
+			       struct err *err) WUR;
 
 #endif

@@ -4,6 +4,8 @@
  *
  *   POST /api/v1/print/waybills       {"ids":[...], "size":"100x180"|"76x130",
  *                                      "sender":{"name","phone","address"}?}
+ *                                  or  {"parcels":[{"order_id","parcel_no"},...],
+ *                                      "size", "sender"?}  (ORD-10, one or the other)
  *   POST /api/v1/print/picklists      {"ids":[...]}
  *   POST /api/v1/print/delivery-notes {"ids":[...], "size":"a4"|"241x140"}
  * answer application/pdf.
@@ -22,6 +24,16 @@
  *     on PostgreSQL the two overlap): if rendering fails nothing changed; if an
  *     order changed in between (cancelled), the batch rolls back and the
  *     answer names it.
+ *   - Parcels (ORD-10): a split order's waybills are printed per parcel, one
+ *     page each with the order's receiver and only that parcel's lines and
+ *     quantities, a "包裹 K/N" mark, and as barcode the parcel's tracking
+ *     number or else "<order no>-K". The same all-or-nothing rule: an unknown
+ *     order or parcel is a 404 naming it; a parcel that cannot be printed
+ *     (shipped, cancelled) or whose order is held or cancelled makes a 422
+ *     listing every refused parcel in error.parcels. Each parcel moves
+ *     audited -> waybill_printed (reprint allowed) through
+ *     order_parcel_act(PRINT): its event and audit row, the batch in one
+ *     transaction as for orders.
  *   - Pages follow the order of ids; a picking list follows the pick path.
  *   - The receiver's phone is masked when the store's policy says
  *     orders.mask_phone_on_waybill (on waybills and delivery notes alike).
@@ -248,6 +260,16 @@ static void refusal_text(const struct batch *b, size_t refused, size_t first, co
 	err_set(err, ERR_UNPROCESSABLE, "ids", zh, en);
 }
 
+/* The 422 answer: e's body with the refused list under error.<key> (consumed). */
+static int refuse_answer(struct http_req *req, struct http_resp *resp, const struct err *e,
+			 const char *key, json_t *list)
+{
+	resp->json = http_error_json(e, req->lang);
+	json_object_set_new(json_object_get(resp->json, "error"), key, list);
+	resp->status = err_http_status(e->code);
+	return 1;
+}
+
 /* 1 when some orders are refused: resp then holds the 422 listing them all. */
 static int refuse_stages(struct http_req *req, struct http_resp *resp, const struct batch *b,
 			 stage_ok_fn ok, const char *what_zh, const char *what_en)
@@ -271,10 +293,7 @@ static int refuse_stages(struct http_req *req, struct http_resp *resp, const str
 	}
 	struct err e = ERR_INIT;
 	refusal_text(b, refused, first, what_zh, what_en, &e);
-	resp->json = http_error_json(&e, req->lang);
-	json_object_set_new(json_object_get(resp->json, "error"), "orders", list);
-	resp->status = err_http_status(e.code);
-	return 1;
+	return refuse_answer(req, resp, &e, "orders", list);
 }
 
 /* ---------------------------------------------------------------- common */
@@ -286,17 +305,22 @@ struct job {
 	struct batch b;
 };
 
-static int job_start(struct http_req *req, struct job *j, struct err *err)
+/* The orders of j->body's ids. */
+static int job_load(struct http_req *req, struct job *j, struct err *err)
 {
-	memset(j, 0, sizeof *j);
-	int rc = http_body_object(req, &j->body, err);
-	if (!rc)
-		rc = read_ids(req, j->body, &j->ids, &j->n, err);
+	int rc = read_ids(req, j->body, &j->ids, &j->n, err);
 	if (!rc)
 		rc = load_orders(req, j->ids, j->n, &j->b, err);
 	if (!rc)
 		j->n = j->b.n; /* merged orders share one paper */
 	return rc;
+}
+
+static int job_start(struct http_req *req, struct job *j, struct err *err)
+{
+	memset(j, 0, sizeof *j);
+	int rc = http_body_object(req, &j->body, err);
+	return rc ? rc : job_load(req, j, err);
 }
 
 static int pdf_answer(struct http_resp *resp, struct sb *pdf, struct err *err)
@@ -357,27 +381,38 @@ static const char *first_set(const char *a, const char *b, const char *c)
 	return *a ? a : *b ? b : c;
 }
 
+/* One order's waybill: its receiver (masked per the store's policy), the
+ * sender, the goods of l. A parcel's caller then sets its own number and mark. */
+static int waybill_of(struct http_req *req, struct batch *b, const struct order *o,
+		      const struct items *l, const struct sender *snd, struct pdf_waybill *w,
+		      struct err *err)
+{
+	struct shop sh;
+	int rc = shop_of(req, b, o, &sh, err);
+	if (rc)
+		return rc;
+	*w = (struct pdf_waybill){
+		.tracking_no = first_set(o->tracking_no, o->platform_tracking_no, ""),
+		.order_no = o->platform_order_no,
+		.courier = first_set(o->courier, o->platform_courier, o->shipping_method),
+		.receiver_name = o->receiver_name,
+		.receiver_phone = phone_for_paper(req, &sh, o->receiver_phone),
+		.receiver_address = o->receiver_address,
+		.sender_name = snd->name ? snd->name : sh.name,
+		.sender_phone = snd->phone,
+		.sender_address = snd->address,
+		.items_text = items_text(req, l),
+	};
+	return 0;
+}
+
 static int waybill_fill(struct http_req *req, struct job *j, const struct sender *snd,
 			struct pdf_waybill *w, struct err *err)
 {
 	for (size_t i = 0; i < j->n; i++) {
-		const struct order *o = &j->b.orders[i];
-		struct shop sh;
-		int rc = shop_of(req, &j->b, o, &sh, err);
+		int rc = waybill_of(req, &j->b, &j->b.orders[i], &j->b.items[i], snd, &w[i], err);
 		if (rc)
 			return rc;
-		w[i] = (struct pdf_waybill){
-			.tracking_no = first_set(o->tracking_no, o->platform_tracking_no, ""),
-			.order_no = o->platform_order_no,
-			.courier = first_set(o->courier, o->platform_courier, o->shipping_method),
-			.receiver_name = o->receiver_name,
-			.receiver_phone = phone_for_paper(req, &sh, o->receiver_phone),
-			.receiver_address = o->receiver_address,
-			.sender_name = snd->name ? snd->name : sh.name,
-			.sender_phone = snd->phone,
-			.sender_address = snd->address,
-			.items_text = items_text(req, &j->b.items[i]),
-		};
 	}
 	return 0;
 }
@@ -395,14 +430,29 @@ static int waybill_render(void *p, struct err *err)
 	return pdf_waybills(r->w, r->n, r->size, r->pdf, err);
 }
 
+static int print_parcel_waybills(struct http_req *req, struct http_resp *resp, json_t *body,
+				 struct err *err);
+
 static int print_waybills(struct http_req *req, struct http_resp *resp, struct err *err)
 {
 	struct job j;
 	struct sender snd;
 	enum pdf_waybill_size size;
 	struct sb pdf;
-	int rc = job_start(req, &j, err);
+	int rc;
 
+	memset(&j, 0, sizeof j);
+	rc = http_body_object(req, &j.body, err);
+	if (!rc && json_object_get(j.body, "parcels")) {
+		rc = json_object_get(j.body, "ids")
+			     ? err_set(err, ERR_UNPROCESSABLE, "parcels",
+				       "ids 与 parcels 只能二选一:按订单或按包裹打印",
+				       "give either ids or parcels: print orders or parcels, not both")
+			     : print_parcel_waybills(req, resp, j.body, err);
+		goto out;
+	}
+	if (!rc)
+		rc = job_load(req, &j, err);
 	if (!rc)
 		rc = read_waybill_opts(j.body, &size, &snd, err);
 	if (rc || refuse_stages(req, resp, &j.b, print_stage_ok, "面单", "a waybill"))
@@ -419,6 +469,274 @@ static int print_waybills(struct http_req *req, struct http_resp *resp, struct e
 out:
 	json_decref(j.body);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- parcel waybills */
+
+/* One parcel to print, as the body names it, with what was read for it. */
+struct pref {
+	int64_t order_id, parcel_no;
+	size_t order;                 /* index into pjob.b.orders */
+	const struct order_parcel *p; /* NULL until found */
+};
+
+/* The parcels of one order of the batch. */
+struct oparcels {
+	struct order_parcel *v;
+	size_t n;
+	struct arena *a;
+};
+
+struct pjob {
+	struct pref *refs;
+	size_t n;
+	struct batch b;           /* the distinct orders, items = all the order's lines */
+	struct oparcels *parcels; /* per order of b */
+};
+
+static int pref_cmp(const void *a, const void *b)
+{
+	const struct pref *x = a, *y = b;
+	if (x->order_id != y->order_id)
+		return x->order_id < y->order_id ? -1 : 1;
+	return x->parcel_no < y->parcel_no ? -1 : x->parcel_no > y->parcel_no;
+}
+
+/* "parcels": 1..PRINT_MAX_ORDERS distinct {order_id, parcel_no}, positive integers. */
+static int read_parcels(struct http_req *req, json_t *body, struct pjob *pj, struct err *err)
+{
+	json_t *arr = json_object_get(body, "parcels"), *v;
+	size_t i;
+	if (!json_is_array(arr) || json_array_size(arr) == 0 ||
+	    json_array_size(arr) > PRINT_MAX_ORDERS)
+		return err_set(err, ERR_UNPROCESSABLE, "parcels",
+			       "parcels 应为 1–1000 个 {order_id, parcel_no} 的数组",
+			       "parcels must be an array of 1-1000 {order_id, parcel_no}");
+	pj->n = json_array_size(arr);
+	pj->refs = arena_calloc(req->arena, pj->n * sizeof *pj->refs);
+	struct pref *sorted = arena_alloc(req->arena, pj->n * sizeof *sorted);
+	if (!pj->refs || !sorted)
+		return nomem(err);
+	json_array_foreach(arr, i, v) {
+		json_t *o = json_object_get(v, "order_id"), *k = json_object_get(v, "parcel_no");
+		if (!json_is_object(v) || !json_is_integer(o) || !json_is_integer(k) ||
+		    json_integer_value(o) <= 0 || json_integer_value(k) <= 0)
+			return err_setf(err, ERR_UNPROCESSABLE, "parcels",
+					"parcels 第 %zu 项应为 {order_id, parcel_no} 正整数",
+					"parcels item %zu must be {order_id, parcel_no} positive integers",
+					i + 1);
+		pj->refs[i].order_id = json_integer_value(o);
+		pj->refs[i].parcel_no = json_integer_value(k);
+		sorted[i] = pj->refs[i];
+	}
+	qsort(sorted, pj->n, sizeof *sorted, pref_cmp);
+	for (i = 1; i < pj->n; i++)
+		if (!pref_cmp(&sorted[i], &sorted[i - 1]))
+			return err_setf(err, ERR_UNPROCESSABLE, "parcels",
+					"订单 %lld 的包裹 %lld 重复出现",
+					"order %lld parcel %lld appears twice",
+					(long long)sorted[i].order_id, (long long)sorted[i].parcel_no);
+	return 0;
+}
+
+static int parcel_keep(const struct order_parcel *p, void *ctx)
+{
+	struct oparcels *l = ctx;
+	struct order_parcel *v = arena_alloc(l->a, (l->n + 1) * sizeof *v);
+	if (!v)
+		return ERR_NOMEM;
+	if (l->n)
+		memcpy(v, l->v, l->n * sizeof *v);
+	v[l->n++] = *p; /* its strings and lines are in the arena */
+	l->v = v;
+	return 0;
+}
+
+/* Each distinct order once (X-5: one the user may not see is not found), with
+ * its item lines and parcels; then each ref's parcel. */
+static int load_parcels(struct http_req *req, struct pjob *pj, struct err *err)
+{
+	struct batch *b = &pj->b;
+	memset(b, 0, sizeof *b);
+	b->orders = arena_calloc(req->arena, pj->n * sizeof *b->orders);
+	b->items = arena_calloc(req->arena, pj->n * sizeof *b->items);
+	pj->parcels = arena_calloc(req->arena, pj->n * sizeof *pj->parcels);
+	if (!b->orders || !b->items || !pj->parcels)
+		return nomem(err);
+	for (size_t i = 0; i < pj->n; i++) {
+		struct pref *r = &pj->refs[i];
+		size_t k;
+		int rc = 0;
+		for (k = 0; k < b->n && b->orders[k].id != r->order_id; k++)
+			;
+		if (k == b->n) {
+			struct err e1 = ERR_INIT;
+			rc = order_get(req->db, req->arena, r->order_id, req->user.id, &b->orders[k], &e1);
+			if (rc == ERR_NOT_FOUND)
+				return err_setf(err, ERR_NOT_FOUND, "parcels", "订单 %lld 不存在",
+						"no such order: %lld", (long long)r->order_id);
+			if (rc) {
+				*err = e1;
+				return rc;
+			}
+			b->items[k].a = pj->parcels[k].a = req->arena;
+			rc = order_items_each(req->db, req->arena, r->order_id, item_keep, &b->items[k],
+					      err);
+			if (!rc)
+				rc = order_parcels_each(req->db, req->arena, r->order_id, parcel_keep,
+							&pj->parcels[k], err);
+			if (rc)
+				return rc == ERR_NOMEM && !err->code ? nomem(err) : rc;
+			b->n++;
+		}
+		r->order = k;
+		for (size_t p = 0; p < pj->parcels[k].n; p++)
+			if (pj->parcels[k].v[p].parcel_no == r->parcel_no)
+				r->p = &pj->parcels[k].v[p];
+		if (!r->p)
+			return err_setf(err, ERR_NOT_FOUND, "parcels", "订单 %s 没有包裹 %lld",
+					"order %s has no parcel %lld", b->orders[k].platform_order_no,
+					(long long)r->parcel_no);
+	}
+	return 0;
+}
+
+/* The stage that stops a parcel's waybill, or 0 when it may print: its held or
+ * cancelled order's, else the parcel's own when print does not apply to it. */
+static int parcel_refused(const struct order *o, const struct order_parcel *p,
+			  enum order_stage *stage)
+{
+	enum order_stage to;
+	struct err ignored = ERR_INIT;
+	if (o->stage == ORDER_STAGE_ON_HOLD || o->stage == ORDER_STAGE_CANCELLED) {
+		*stage = o->stage;
+		return 1;
+	}
+	*stage = p->stage;
+	return order_parcel_next(p->stage, ORDER_ACT_PRINT, 0, &to, &ignored) != 0;
+}
+
+/* 1 when some parcels are refused: resp then holds the 422 listing them all. */
+static int refuse_parcels(struct http_req *req, struct http_resp *resp, const struct pjob *pj)
+{
+	json_t *list = json_array();
+	size_t refused = 0, first = 0;
+	enum order_stage st, first_st = ORDER_STAGE_AUDITED;
+	for (size_t i = 0; i < pj->n; i++) {
+		const struct pref *r = &pj->refs[i];
+		const struct order *o = &pj->b.orders[r->order];
+		if (!parcel_refused(o, r->p, &st))
+			continue;
+		if (!refused++) {
+			first = i;
+			first_st = st;
+		}
+		json_array_append_new(list, json_pack("{s:I,s:s,s:I,s:s,s:s}", "order_id",
+						      (json_int_t)o->id, "order_no", o->platform_order_no,
+						      "parcel_no", (json_int_t)r->parcel_no, "stage",
+						      order_stage_name(st), "stage_label",
+						      order_stage_label_zh(st)));
+	}
+	if (!refused) {
+		json_decref(list);
+		return 0;
+	}
+	const struct pref *r = &pj->refs[first];
+	const struct order *o = &pj->b.orders[r->order];
+	char zh[256], en[256];
+	struct err e = ERR_INIT;
+	snprintf(zh, sizeof zh,
+		 "%zu 个包裹不能打印面单(如订单 %s 包裹 %lld 处于「%s」阶段),整批未打印", refused,
+		 o->platform_order_no, (long long)r->parcel_no, order_stage_label_zh(first_st));
+	snprintf(en, sizeof en, "%zu parcel(s) cannot get a waybill (e.g. order %s parcel %lld is"
+		 " at stage %s); nothing was printed", refused, o->platform_order_no,
+		 (long long)r->parcel_no, order_stage_name(first_st));
+	err_set(&e, ERR_UNPROCESSABLE, "parcels", zh, en);
+	return refuse_answer(req, resp, &e, "parcels", list);
+}
+
+/* The order's lines that the parcel carries, at the parcel's quantities. */
+static int parcel_items(struct http_req *req, const struct items *all,
+			const struct order_parcel *p, struct items *out, struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->a = req->arena;
+	for (size_t i = 0; i < p->n_lines; i++) {
+		for (size_t k = 0; k < all->n; k++) {
+			if (all->v[k].line_no != p->lines[i].line_no)
+				continue;
+			struct order_item it = all->v[k];
+			it.qty = p->lines[i].qty;
+			if (item_keep(&it, out))
+				return nomem(err);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* "<order no>-K", or with n set "包裹 K/N"; from the arena, NULL when out of memory. */
+static const char *parcel_text(struct http_req *req, const char *order_no, int64_t k, size_t n)
+{
+	struct sb sb;
+	struct err ignored = ERR_INIT;
+	sb_init_arena(&sb, req->arena, 256);
+	if (n)
+		sb_addf(&sb, "包裹 %lld/%zu", (long long)k, n);
+	else
+		sb_addf(&sb, "%s-%lld", order_no, (long long)k);
+	return sb_take(&sb, &ignored);
+}
+
+static int parcel_waybill(struct http_req *req, struct pjob *pj, const struct pref *r,
+			  const struct sender *snd, struct pdf_waybill *w, struct err *err)
+{
+	const struct order *o = &pj->b.orders[r->order];
+	const struct order_parcel *p = r->p;
+	struct items l;
+	int rc = parcel_items(req, &pj->b.items[r->order], p, &l, err);
+	if (!rc)
+		rc = waybill_of(req, &pj->b, o, &l, snd, w, err);
+	if (rc)
+		return rc;
+	/* the parcel's number is its barcode until it has a tracking number */
+	w->tracking_no = *p->tracking_no ? p->tracking_no
+					 : parcel_text(req, o->platform_order_no, p->parcel_no, 0);
+	w->courier = first_set(p->courier, w->courier, "");
+	w->parcel = parcel_text(req, NULL, p->parcel_no, pj->parcels[r->order].n);
+	return w->tracking_no && w->parcel ? 0 : nomem(err);
+}
+
+static int print_parcel_waybills(struct http_req *req, struct http_resp *resp, json_t *body,
+				 struct err *err)
+{
+	struct pjob pj;
+	struct sender snd;
+	enum pdf_waybill_size size;
+	struct sb pdf;
+	int rc;
+
+	memset(&pj, 0, sizeof pj);
+	rc = read_parcels(req, body, &pj, err);
+	if (!rc)
+		rc = read_waybill_opts(body, &size, &snd, err);
+	if (!rc)
+		rc = load_parcels(req, &pj, err);
+	if (rc || refuse_parcels(req, resp, &pj))
+		return rc;
+	struct pdf_waybill *w = arena_calloc(req->arena, pj.n * sizeof *w);
+	struct print_parcel *pp = arena_calloc(req->arena, pj.n * sizeof *pp);
+	rc = w && pp ? 0 : nomem(err);
+	for (size_t i = 0; !rc && i < pj.n; i++) {
+		rc = parcel_waybill(req, &pj, &pj.refs[i], &snd, &w[i], err);
+		pp[i] = (struct print_parcel){ &pj.b.orders[pj.refs[i].order], pj.refs[i].parcel_no };
+	}
+	sb_init_arena(&pdf, req->arena, PRINT_PDF_MAX);
+	struct waybill_render r = { w, pj.n, size, &pdf };
+	if (!rc)
+		rc = print_mark_parcels_printed(req->db, &req->user, pp, pj.n, req->now_utc,
+						waybill_render, &r, err);
+	return rc ? rc : pdf_answer(resp, &pdf, err);
 }
 
 /* ---------------------------------------------------------------- picking list */

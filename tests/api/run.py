@@ -28,6 +28,7 @@ import shipping_cases  # noqa: E402
 import xlsx_cases  # noqa: E402
 import generic_cases  # noqa: E402
 import merge_cases  # noqa: E402
+import parcel_print_cases  # noqa: E402
 import kill_cases  # noqa: E402
 
 ROLES = ["boss", "operations", "cs_presale", "cs_aftersale", "cs_lead", "cs_mentor",
@@ -668,6 +669,7 @@ def main():
         module_cases("xlsx", xlsx_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         module_cases("generic", generic_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         module_cases("merge", merge_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
+        module_cases("parcel_print", parcel_print_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         tests_rate_limit(s)
     finally:
         s.stop()

@@ -2,9 +2,10 @@
 // orders of one buyer to one address, imported for the test), merges it from
 // the orders list's 合并订单 dialog and sees the tag; the API shows merge_group
 // on both; unmerges from the order page; splits an audited two-line order into
-// two parcels through the 拆单 dialog (a wrong sum is refused on the spot), and
-// ships parcel 1 from the parcels card: the API shows that parcel shipped with
-// its tracking no. while the order is not yet shipped.
+// two parcels through the 拆单 dialog (a wrong sum is refused on the spot),
+// prints parcel 1's own waybill from the parcels card (the PDF answer is
+// checked and shown in a dialog) and ships parcel 1: the API shows that parcel
+// shipped with its tracking no. while the order is not yet shipped.
 import { join } from 'node:path'
 import { writeFileSync } from 'node:fs'
 
@@ -184,9 +185,33 @@ export default [
       ctx.eq(split.json.split_parcels, 2, 'API: split into two')
       ctx.eq(split.json.parcels.map((p) => p.lines), [[{ line_no: l1, qty: 1 }], [{ line_no: l2, qty: 1 }]], 'API: each parcel one line')
 
-      // parcel 1 through the warehouse steps to shipped
+      // parcel 1 through the warehouse steps to shipped; 打单 prints its own
+      // waybill: the server's PDF answer is passed through and a copy checked
+      let pdf = null
+      await page.route('**/api/v1/print/waybills', async (route) => {
+        const r = await route.fetch()
+        pdf = { status: r.status(), type: r.headers()['content-type'] || '', body: await r.body(), sent: route.request().postDataJSON() }
+        await route.fulfill({ response: r })
+      })
+      ctx.eq((await card.locator('[data-test=parcel-print-size]').innerText()).trim(), '100×180', 'the default waybill size')
       await card.locator('[data-test=parcel-print-1]').click()
+      const pdfDlg = page.locator('[data-test=parcel-pdf-dialog]')
+      await pdfDlg.waitFor({ state: 'visible', timeout: 15000 })
+      ctx.assert(pdf, 'the parcel print request went out')
+      ctx.eq(pdf.status, 200, 'parcel print status')
+      ctx.assert(pdf.type.startsWith('application/pdf'), 'Content-Type application/pdf: ' + pdf.type)
+      ctx.eq(pdf.body.subarray(0, 5).toString('latin1'), '%PDF-', 'the answer starts with %PDF')
+      ctx.eq(pdf.sent, { parcels: [{ order_id: id, parcel_no: 1 }], size: '100x180' }, 'the parcel and the size were sent')
+      const src = await pdfDlg.locator('[data-test=parcel-pdf-frame]').getAttribute('src')
+      ctx.assert(src.startsWith('blob:'), 'the PDF shown from a blob URL')
+      await page.unroute('**/api/v1/print/waybills')
       await parcelStage(page, 1, 'waybill_printed')
+      await page.waitForTimeout(800)
+      await shot(ctx, page, 'parcel-waybill-dialog')
+      await pdfDlg.locator('.el-dialog__headerbtn').click()
+      await pdfDlg.waitFor({ state: 'hidden' })
+      const printed = (await order(api, id)).timeline.filter((e) => e.action === 'parcel_print')
+      ctx.eq(printed.map((e) => [e.user, e.to_stage]), [['boss', 'waybill_printed']], 'API: one parcel_print event by boss')
       await card.locator('[data-test=parcel-pick-1]').click()
       await parcelStage(page, 1, 'picked')
       await card.locator('[data-test=parcel-verify-1]').click()

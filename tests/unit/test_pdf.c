@@ -264,6 +264,41 @@ static void test_waybills_76x130(void **state)
 	waybills_ok(PDF_WAYBILL_76x130, 215.433, 368.504);
 }
 
+/* ORD-10: the label of one parcel of a split order carries its mark, in the
+ * head and on the stub, at both sizes; the caller's parcel number is the
+ * barcode. A mark that is not UTF-8 is refused like any field. */
+static void test_waybills_parcel(void **state)
+{
+	struct pdf_waybill w = wb_zhang;
+	struct err err = ERR_INIT;
+	double pw, ph;
+
+	(void)state;
+	w.tracking_no = "3521889923331029-2";
+	w.parcel = "包裹 2/3";
+	for (int size = PDF_WAYBILL_100x180; size <= PDF_WAYBILL_76x130; size++) {
+		struct sb out = SB_INIT;
+		err_init(&err);
+		assert_int_equal(pdf_waybills(&w, 1, size, &out, &err), 0);
+		assert_int_equal(pdf_pages(&out, &pw, &ph), 1);
+		char *t = pdf_text(&out, 1, 0);
+		assert_has(t, "包裹2/3");
+		assert_has(strstr(t, "包裹2/3") + 1, "包裹2/3"); /* head and stub */
+		assert_has(t, "3521889923331029-2");
+		assert_has(t, "圆通速递");
+		assert_has(t, "订单号3521889923331029");
+		xfree(t);
+		sb_release(&out);
+	}
+	struct sb out = SB_INIT;
+	err_init(&err);
+	w.parcel = "\xff包裹";
+	assert_int_equal(pdf_waybills(&w, 1, PDF_WAYBILL_100x180, &out, &err), ERR_INVALID);
+	assert_string_equal(err.field, "waybills[0].parcel");
+	assert_int_equal(out.len, 0);
+	sb_release(&out);
+}
+
 static void test_waybills_long_text(void **state)
 {
 	struct pdf_waybill w = wb_zhang;
@@ -611,6 +646,7 @@ int main(void)
 		cmocka_unit_test(test_waybills_100x180),
 		cmocka_unit_test(test_waybills_76x130),
 		cmocka_unit_test(test_waybills_long_text),
+		cmocka_unit_test(test_waybills_parcel),
 		cmocka_unit_test(test_waybills_bad_input),
 		cmocka_unit_test(test_waybills_size_cap),
 		cmocka_unit_test(test_threads),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { apiQuery, emptyFilters, filtersFromQuery, filtersToQuery, hasFilters, pagerTotal, phone4Ok } from './query'
 import { COLUMNS_KEY, DEFAULT_COLUMNS, loadColumns, saveColumns } from './columns'
 import { batchFailures, batchIds, parseIds } from './batch'
-import { printRequest } from './print'
+import { parcelPrintRequest, printRequest, waybillSize } from './print'
 import { actionButtons, changeRule, needsTaskWarning } from './detail'
 
 describe('order filters in the URL', () => {
@@ -104,6 +104,14 @@ describe('print requests', () => {
     expect(printRequest('waybills', [1], 'bad', 'a4').body).toEqual({ ids: [1], size: '100x180' })
     expect(printRequest('picklists', [1, 2], '76x130', 'a4')).toEqual({ path: '/print/picklists', body: { ids: [1, 2] } })
     expect(printRequest('delivery-notes', [1], '76x130', '241x140').body).toEqual({ ids: [1], size: '241x140' })
+  })
+  it('prints one parcel of a split order by order id and parcel no., the size checked', () => {
+    expect(parcelPrintRequest([{ order_id: 7, parcel_no: 2 }], '76x130')).toEqual({
+      path: '/print/waybills', body: { parcels: [{ order_id: 7, parcel_no: 2 }], size: '76x130' },
+    })
+    expect(parcelPrintRequest([{ order_id: 7, parcel_no: 1 }], 'a4').body.size).toBe('100x180')
+    expect(waybillSize(null)).toBe('100x180')
+    expect(waybillSize('76x130')).toBe('76x130')
   })
 })
 

@@ -507,7 +507,7 @@ fail:
 
 /* ---------------------------------------------------------------- changes */
 
-static int event_add(struct db *db, const struct auth_user *who, int64_t order_id,
+int order_event_add(struct db *db, const struct auth_user *who, int64_t order_id,
 		     const char *action, const char *from, const char *to, const char *detail,
 		     int64_t now, struct err *err)
 {
@@ -662,7 +662,7 @@ static int act_one(struct db *db, const struct auth_user *who, const struct orde
 		snprintf(detail + len, sizeof detail - len, "%s%s", len ? " " : "", note);
 	}
 	if (!rc)
-		rc = event_add(db, who, o->id, order_action_name(act), order_stage_name(o->stage),
+		rc = order_event_add(db, who, o->id, order_action_name(act), order_stage_name(o->stage),
 			       order_stage_name(to), detail, now_utc, err);
 	if (!rc) {
 		before = stage_json_new(order_stage_name(o->stage), o->version, NULL, NULL);
@@ -778,7 +778,7 @@ int order_resolve_exception(struct db *db, const struct auth_user *who, int64_t 
 	if (!rc)
 		rc = exception_clear(db, &o, now_utc, err);
 	if (!rc)
-		rc = event_add(db, who, id, "resolve", order_stage_name(o.stage),
+		rc = order_event_add(db, who, id, "resolve", order_stage_name(o.stage),
 			       order_stage_name(o.stage), note, now_utc, err);
 	if (!rc) {
 		b = stage_json_new(order_stage_name(o.stage), o.version, "exception", o.exception);
@@ -835,7 +835,7 @@ static int memo_write(struct db *db, const struct auth_user *who, int64_t order_
 		return err->code;
 	int rc = memo_insert(db, who, order_id, kind, value, text, now, memo_id, err);
 	if (!rc)
-		rc = event_add(db, who, order_id, "memo", NULL, NULL, text, now, err);
+		rc = order_event_add(db, who, order_id, "memo", NULL, NULL, text, now, err);
 	xfree(text);
 	return rc;
 }
@@ -1078,7 +1078,7 @@ static int edit_apply(struct db *db, const struct auth_user *who, struct arena *
 	if (!rc)
 		rc = edit_tasks(db, who, o, r, memo, now, res, err);
 	if (!rc && r->stage_after != o->stage && o->stage != ORDER_STAGE_ON_HOLD)
-		rc = event_add(db, who, o->id, e->kind == ORDER_CHANGE_CANCEL ? "cancel" : "reprint",
+		rc = order_event_add(db, who, o->id, e->kind == ORDER_CHANGE_CANCEL ? "cancel" : "reprint",
 			       order_stage_name(o->stage), order_stage_name(r->stage_after), "", now,
 			       err);
 	return rc;

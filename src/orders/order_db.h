@@ -120,6 +120,11 @@ int order_memo_add(struct db *db, const struct auth_user *who, int64_t id,
 		   enum order_memo_kind kind, const char *before, const char *value,
 		   int64_t now_utc, int64_t *memo_id, struct err *err) WUR;
 
+/* One timeline row of an order (who = NULL: "system"); inside the caller's transaction. */
+int order_event_add(struct db *db, const struct auth_user *who, int64_t order_id,
+		    const char *action, const char *from, const char *to, const char *detail,
+		    int64_t now, struct err *err) WUR;
+
 /* ---------------------------------------------------------------- report */
 
 struct order_report {

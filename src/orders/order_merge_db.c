@@ -46,32 +46,6 @@ static int check_version(const struct order *o, int64_t expect, struct err *err)
 	return 0;
 }
 
-static int event_add(struct db *db, const struct auth_user *who, int64_t order_id,
-		     const char *action, const char *from, const char *to, const char *detail,
-		     int64_t now, struct err *err)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(db, "INSERT INTO order_events (order_id, at_utc, user_id, username,"
-				" action, from_stage, to_stage, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			    &st, err);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, order_id);
-	db_bind_int(st, 2, now);
-	if (who)
-		db_bind_int(st, 3, who->id);
-	else
-		db_bind_null(st, 3);
-	db_bind_text(st, 4, who ? who->username : "system");
-	db_bind_text(st, 5, action);
-	db_bind_text(st, 6, from);
-	db_bind_text(st, 7, to);
-	db_bind_text(st, 8, detail ? detail : "");
-	rc = db_run(st, err);
-	db_done(st);
-	return rc;
-}
-
 /* The audit row: before/after are jansson objects, consumed here. */
 static int audit_json(struct db *db, const struct auth_user *who, int64_t id, const char *action,
 		      json_t *before, json_t *after, int64_t now, struct err *err)
@@ -274,7 +248,7 @@ static int merge_body(struct db *db, struct arena *a, void *p, struct err *err)
 		const char *stage = order_stage_name(o->stage);
 		rc = set_group(db, o, m->group, 1, m->now, err);
 		if (!rc)
-			rc = event_add(db, m->who, o->id, "merge", stage, stage, detail, m->now, err);
+			rc = order_event_add(db, m->who, o->id, "merge", stage, stage, detail, m->now, err);
 		if (!rc)
 			rc = audit_json(db, m->who, o->id, "merge",
 					json_pack("{s:n,s:I}", "merge_group", "version", (json_int_t)o->version),
@@ -324,7 +298,7 @@ static int ungroup(struct db *db, const struct auth_user *who, struct arena *a,
 		int bump = o->id != no_bump_id;
 		rc = set_group(db, o, 0, bump, now, err);
 		if (!rc)
-			rc = event_add(db, who, o->id, "unmerge", stage, stage, detail, now, err);
+			rc = order_event_add(db, who, o->id, "unmerge", stage, stage, detail, now, err);
 		if (!rc)
 			rc = audit_json(db, who, o->id, "unmerge",
 					json_pack("{s:I,s:I}", "merge_group", (json_int_t)group, "version",
@@ -506,7 +480,7 @@ static int split_body(struct db *db, struct arena *a, void *p, struct err *err)
 	const char *detail = rc ? "" : split_detail(a, s->parcels, s->n);
 	const char *stage = order_stage_name(o.stage);
 	if (!rc)
-		rc = event_add(db, s->who, o.id, "split", stage, stage, detail, s->now, err);
+		rc = order_event_add(db, s->who, o.id, "split", stage, stage, detail, s->now, err);
 	if (!rc)
 		rc = audit_json(db, s->who, o.id, "split",
 				json_pack("{s:i,s:I}", "split_parcels", 0, "version", (json_int_t)o.version),
@@ -659,7 +633,7 @@ static int unsplit_body(struct db *db, struct arena *a, void *p, struct err *err
 		rc = set_split(db, &o, 0, u->now, err);
 	const char *stage = order_stage_name(o.stage);
 	if (!rc)
-		rc = event_add(db, u->who, o.id, "unsplit", stage, stage, "取消拆单", u->now, err);
+		rc = order_event_add(db, u->who, o.id, "unsplit", stage, stage, "取消拆单", u->now, err);
 	if (!rc)
 		rc = audit_json(db, u->who, o.id, "unsplit",
 				json_pack("{s:I,s:I}", "split_parcels", (json_int_t)o.split_parcels,
@@ -867,12 +841,12 @@ static int pact_body(struct db *db, struct arena *a, void *ctx, struct err *err)
 			 r->args->reason && *r->args->reason ? " " : "",
 			 r->args->reason ? r->args->reason : "");
 	if (!rc)
-		rc = event_add(db, r->who, o.id, action, order_stage_name(p->stage),
+		rc = order_event_add(db, r->who, o.id, action, order_stage_name(p->stage),
 			       order_stage_name(to), detail, r->now, err);
 	/* The order's own stage change is on its timeline as the action itself, so
 	 * "ship" events (which the bulk-ship export reads) mean the order left. */
 	if (!rc && ostage != o.stage)
-		rc = event_add(db, r->who, o.id,
+		rc = order_event_add(db, r->who, o.id,
 			       ostage == ORDER_STAGE_SHIPPED ? "ship" : order_action_name(r->act),
 			       order_stage_name(o.stage), order_stage_name(ostage),
 			       ostage == ORDER_STAGE_SHIPPED && first_shipped ? first_shipped->tracking_no

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/sb.h"
 #include "lib/common.h"
 
 static int refuse_order(const struct order *o, const char *zh_why, const char *en_why,
@@ -223,6 +224,35 @@ enum order_stage order_split_stage(const enum order_stage *parcels, size_t n)
 			least = parcels[i];
 	}
 	return least;
+}
+
+/* ---------------------------------------------------------------- parcel codes */
+
+void order_parcel_code_add(struct sb *out, const char *order_no, int64_t k)
+{
+	sb_addf(out, "%s-%lld", order_no, (long long)k);
+}
+
+int order_parcel_code_parse(const char *code, char *order_no, size_t cap, int64_t *k)
+{
+	const char *dash = code ? strrchr(code, '-') : NULL;
+	int64_t v = 0;
+	if (!dash || dash == code || !dash[1] || dash[1] == '0')
+		return ERR_INVALID;
+	for (const char *p = dash + 1; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return ERR_INVALID;
+		v = v * 10 + (*p - '0');
+		if (v > ORDER_SPLIT_MAX)
+			return ERR_INVALID;
+	}
+	size_t n = (size_t)(dash - code);
+	if (n >= cap)
+		return ERR_INVALID;
+	memcpy(order_no, code, n);
+	order_no[n] = '\0';
+	*k = v;
+	return 0;
 }
 
 int order_split_act_check(const struct order *o, enum order_action act, struct err *err)

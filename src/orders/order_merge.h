@@ -30,6 +30,8 @@
 #include "lib/err.h"
 #include "orders/order.h"
 
+struct sb;
+
 #define ORDER_MERGE_MAX 20   /* orders in one merged parcel */
 #define ORDER_SPLIT_MAX 20   /* parcels of one order */
 
@@ -62,6 +64,19 @@ struct order_parcel_in {
 	const struct order_parcel_line *lines;
 	size_t n;
 };
+
+/* A parcel's code: the barcode of its waybill while it has no tracking number
+ * (print_http.c), what a packer scans to verify it (verify_db.c) and what a
+ * tracking-number file may name it by (ship_db.c): "<order no>-K", K the
+ * parcel number, 1..ORDER_SPLIT_MAX, written without leading zeros. */
+#define ORDER_PARCEL_CODE_MAX 100 /* bytes of the order-number part */
+/* Appends the code of parcel k of order_no. */
+void order_parcel_code_add(struct sb *out, const char *order_no, int64_t k);
+/* Splits code at its last '-' into the order number (into order_no, cap
+ * bytes) and *k. ERR_INVALID when code is not of that shape (no order number,
+ * K not 1..ORDER_SPLIT_MAX or with a leading zero, order number too long for
+ * cap), so the caller can take it for an order or tracking number instead. */
+int order_parcel_code_parse(const char *code, char *order_no, size_t cap, int64_t *k) WUR;
 
 /* Whether the order may be split now: audited (stock reserved, papers not yet
  * printed), not merged, not split already. */

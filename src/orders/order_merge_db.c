@@ -588,6 +588,21 @@ int order_parcels_each(struct db *db, struct arena *a, int64_t order_id,
 	return rc;
 }
 
+int order_parcel_get(struct db *db, struct arena *a, int64_t order_id, int64_t k,
+		     struct order_parcel *out, struct err *err)
+{
+	struct order_parcel *ps;
+	size_t n;
+	int rc = parcels_load(db, a, order_id, &ps, &n, err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (ps[i].parcel_no == k) {
+			*out = ps[i];
+			return 0;
+		}
+	}
+	return rc ? rc : err_set(err, ERR_NOT_FOUND, "parcel", "订单没有这个包裹", "no such parcel");
+}
+
 struct unsplit_args {
 	const struct auth_user *who;
 	int64_t id, expect_version, now;

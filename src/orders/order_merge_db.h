@@ -68,6 +68,11 @@ int order_parcels_each(struct db *db, struct arena *a, int64_t order_id,
 		       int (*fn)(const struct order_parcel *p, void *ctx), void *ctx,
 		       struct err *err) WUR;
 
+/* Parcel k of the order (strings and lines from a). ERR_NOT_FOUND, field
+ * "parcel", when the order has no such parcel (or is not split). */
+int order_parcel_get(struct db *db, struct arena *a, int64_t order_id, int64_t k,
+		     struct order_parcel *out, struct err *err) WUR;
+
 struct order_parcel_args {
 	int64_t expect_version; /* the parcel's; 0 = don't check */
 	int64_t weight_g;       /* pack */

@@ -684,7 +684,7 @@ static const char *parcel_text(struct http_req *req, const char *order_no, int64
 	if (n)
 		sb_addf(&sb, "包裹 %lld/%zu", (long long)k, n);
 	else
-		sb_addf(&sb, "%s-%lld", order_no, (long long)k);
+		order_parcel_code_add(&sb, order_no, k);
 	return sb_take(&sb, &ignored);
 }
 

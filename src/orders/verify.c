@@ -307,28 +307,31 @@ static void message_zh(const struct verify_session *s, const struct verify_step 
 		       struct sb *out)
 {
 	const struct verify_line *l = st->line >= 0 ? &s->lines[st->line] : NULL;
+	const char *what = s->parcel_no ? "包裹" : "订单";
 	switch (st->outcome) {
 	case VERIFY_COUNTED:
 		sb_addf(out, "✓ %s %s (%lld/%lld),还差 %lld 件", line_name(l), l->attrs,
 			(long long)l->scanned, (long long)l->expected, (long long)verify_remaining(s));
 		break;
 	case VERIFY_COMPLETED:
-		sb_adds(out, "验货完成,商品与订单一致,可以打包");
+		sb_addf(out, "验货完成,商品与%s一致,可以打包", what);
 		break;
 	case VERIFY_OVER:
 		sb_addf(out, "多扫了:%s 只需 %lld 件。请取出多余的一件后点「已取出」,或重新验货",
 			line_name(l), (long long)l->expected);
 		break;
 	case VERIFY_UNKNOWN:
-		sb_addf(out, "错货:%s 不在此订单中。请取出该商品后点「已取出」,或重新验货",
-			s->block_code);
+		sb_addf(out, "错货:%s 不在此%s中。请取出该商品后点「已取出」,或重新验货",
+			s->block_code, what);
 		break;
 	case VERIFY_REFUSED_BLOCKED:
 		sb_addf(out, "有错货未处理(%s),请先取出后点「已取出」,或重新验货", s->block_code);
 		break;
 	default:
-		sb_adds(out, s->status == VERIFY_VOID ? "此验货已作废(订单有变),请重新扫描快递单"
-						       : "此订单已验货完成,请扫描下一张快递单");
+		if (s->status == VERIFY_VOID)
+			sb_addf(out, "此验货已作废(%s有变),请重新扫描快递单", what);
+		else
+			sb_addf(out, "此%s已验货完成,请扫描下一张快递单", what);
 		break;
 	}
 }
@@ -337,23 +340,24 @@ static void message_en(const struct verify_session *s, const struct verify_step 
 		       struct sb *out)
 {
 	const struct verify_line *l = st->line >= 0 ? &s->lines[st->line] : NULL;
+	const char *what = s->parcel_no ? "parcel" : "order";
 	switch (st->outcome) {
 	case VERIFY_COUNTED:
 		sb_addf(out, "OK %s %s (%lld/%lld), %lld more to scan", line_name(l), l->attrs,
 			(long long)l->scanned, (long long)l->expected, (long long)verify_remaining(s));
 		break;
 	case VERIFY_COMPLETED:
-		sb_adds(out, "verified: the goods match the order, ready to pack");
+		sb_addf(out, "verified: the goods match the %s, ready to pack", what);
 		break;
 	case VERIFY_OVER:
-		sb_addf(out, "one too many: the order needs %lld of %s; take the extra piece out"
+		sb_addf(out, "one too many: the %s needs %lld of %s; take the extra piece out"
 			     " and press \"removed\", or start over",
-			(long long)l->expected, line_name(l));
+			what, (long long)l->expected, line_name(l));
 		break;
 	case VERIFY_UNKNOWN:
-		sb_addf(out, "wrong item: %s is not in this order; take it out and press \"removed\","
+		sb_addf(out, "wrong item: %s is not in this %s; take it out and press \"removed\","
 			     " or start over",
-			s->block_code);
+			s->block_code, what);
 		break;
 	case VERIFY_REFUSED_BLOCKED:
 		sb_addf(out, "a wrong item (%s) is still open: take it out and press \"removed\","
@@ -361,9 +365,11 @@ static void message_en(const struct verify_session *s, const struct verify_step 
 			s->block_code);
 		break;
 	default:
-		sb_adds(out, s->status == VERIFY_VOID
-				     ? "this verification was voided (the order changed); scan the waybill again"
-				     : "this order is already verified; scan the next waybill");
+		if (s->status == VERIFY_VOID)
+			sb_addf(out, "this verification was voided (the %s changed); scan the waybill again",
+				what);
+		else
+			sb_addf(out, "this %s is already verified; scan the next waybill", what);
 		break;
 	}
 }

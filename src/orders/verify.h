@@ -17,6 +17,10 @@
  *     confirms the line (verify_confirm); the storage layer records that like a
  *     scan (who/when).
  *
+ * A session may also hold one parcel of a split order (ORD-10): the same rules
+ * over the quantities that parcel carries; a piece of the order's other
+ * parcels is wrong goods here like any other code.
+ *
  * Codes are compared after verify_code_norm(): keyboard-wedge scanners add a
  * CR/LF or tab, a Chinese input method left on turns "A1" into full-width
  * "Ａ１", and caps lock flips letters, so surrounding white space goes, full-width
@@ -67,6 +71,7 @@ struct verify_line {
 };
 
 struct verify_session {
+	int64_t parcel_no;         /* ORD-10: 0 = an order's goods, K = parcel K's (messages say so) */
 	enum verify_status status;
 	struct verify_line *lines; /* caller's array */
 	size_t n;
@@ -122,7 +127,8 @@ int verify_is_complete(const struct verify_session *s);
 int64_t verify_remaining(const struct verify_session *s);
 
 /* What the packer reads after a step, in "zh" or "en" (appended to out):
- * "✓ QH-TS01-01-02 ×1 (1/2),还差 3 件" / "错货:XYZ 不在此订单中 …". */
+ * "✓ QH-TS01-01-02 ×1 (1/2),还差 3 件" / "错货:XYZ 不在此订单中 …" (此包裹 for
+ * a parcel's session). */
 void verify_message(const struct verify_session *s, const struct verify_step *st,
 		    const char *lang, struct sb *out);
 

@@ -12,6 +12,15 @@
  * the same transaction, so the order is verified exactly when its session is
  * complete. If the order changed after the session opened (an ORD-4 edit, a
  * hold) the session is voided and the packer scans the waybill again.
+ *
+ * ORD-10: a split order is verified parcel by parcel. Its parcel's waybill
+ * code (the parcel's tracking number, or "<order no>-K" as printed) opens a
+ * session over the quantities that parcel carries, taken with the parcel's
+ * version; the completing scan moves that parcel picked -> verified through
+ * order_parcel_act(VERIFY), which derives the order's stage from its parcels
+ * (order_merge_db.h). Such a session is voided when the parcel changed or left
+ * picked, or its order was held or cancelled. The order's own number opens
+ * nothing for a split order: the answer asks for the parcel's code.
  */
 #ifndef ORDERS_VERIFY_DB_H
 #define ORDERS_VERIFY_DB_H
@@ -31,22 +40,38 @@ struct verify_view {
 	int64_t id, order_id, store_id, order_version, version;
 	const char *order_no, *store_code;
 	enum order_stage order_stage;
+	/* ORD-10, a parcel's session: parcel_no K of parcel_count, the parcel's
+	 * version when the session opened, its version and stage now (cancelled
+	 * when the parcel is gone); parcel_no 0 for an order's session */
+	int64_t parcel_no, parcel_count, parcel_version, parcel_version_now;
+	enum order_stage parcel_stage;
 	struct verify_session s;
 	int64_t opened_utc, updated_utc, completed_utc; /* completed 0 = not yet */
 };
 
-/* The order a waybill's barcode names (our tracking number, the platform's, or
- * the platform order number) among the stores user_id may see, preferring a
- * picked one. ERR_NOT_FOUND when none; ERR_CONFLICT when several picked orders
- * share the code. *stage says whether it can be verified. */
-int verify_find_order(struct db *db, int64_t user_id, const char *code, int64_t *order_id,
-		      enum order_stage *stage, struct err *err) WUR;
+/* What a waybill's barcode names: an order, or parcel K of a split order. */
+struct verify_target {
+	int64_t order_id;
+	int64_t parcel_no;     /* 0: the whole order */
+	enum order_stage stage; /* the parcel's for a parcel */
+};
 
-/* Opens the picked order's session, or returns its unfinished one (voiding it
- * first if the order changed since), and records the waybill scan.
- * ERR_UNPROCESSABLE unless the order is picked or when it has no goods. */
-int verify_open(struct db *db, const struct auth_user *who, int64_t order_id, const char *code,
-		int64_t now_utc, int64_t *session_id, struct err *err) WUR;
+/* The order or parcel a waybill's barcode names (code normalised,
+ * verify_code_norm): an order's tracking number, the platform's, or the
+ * platform order number; a parcel's tracking number or "<order no>-K"; among
+ * the stores user_id may see, preferring one that can be verified now (picked;
+ * for a split order, a picked parcel). ERR_NOT_FOUND when none; ERR_CONFLICT
+ * when several that can be verified share the code. */
+int verify_find_waybill(struct db *db, int64_t user_id, const char *code,
+			struct verify_target *out, struct err *err) WUR;
+
+/* Opens the session of the picked order or parcel t, or returns its unfinished
+ * one (voiding it first if the order or parcel changed since), and records the
+ * waybill scan. ERR_UNPROCESSABLE unless it is picked (and, for a parcel, its
+ * order is neither held nor cancelled), for a split order's own number, or
+ * when there are no goods. */
+int verify_open(struct db *db, const struct auth_user *who, const struct verify_target *t,
+		const char *code, int64_t now_utc, int64_t *session_id, struct err *err) WUR;
 
 /* The session with its lines; ERR_NOT_FOUND unless its order is visible to user_id (0 = any). */
 int verify_load(struct db *db, struct arena *a, int64_t id, int64_t user_id,

@@ -7,6 +7,10 @@
  *        - a code of the session's goods counts one piece (or is an over-scan);
  *        - else a waybill code (tracking or platform order number) of a picked
  *          order opens that order's session, or re-opens its unfinished one;
+ *          for a split order (ORD-10) a parcel's code (its tracking number or
+ *          "<order no>-K", the barcode its waybill carries) opens that
+ *          parcel's session: only its goods, and completing it verifies only
+ *          that parcel (then POST /orders/{id}/parcels/{K}/pack packs it);
  *        - else, inside a session, it is wrong goods: ok:false, session blocked.
  *   GET  /api/v1/verify/{session}         the session and its last scans
  *   POST /api/v1/verify/{session}/removed the wrong piece was taken out (counts kept)
@@ -69,7 +73,7 @@ static json_t *session_json(const struct verify_view *v)
 		json_array_append_new(lines, line_json(&v->s.lines[i], i));
 	}
 	int blocked = v->s.status == VERIFY_BLOCKED;
-	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:b,s:I,s:I,s:I,s:o,s:o,s:o}", "id",
+	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:b,s:I,s:I,s:I,s:o,s:o,s:o}", "id",
 			 (json_int_t)v->id, "order_id", (json_int_t)v->order_id, "order_no",
 			 v->order_no, "store", v->store_code, "order_stage",
 			 order_stage_name(v->order_stage), "status", verify_status_name(v->s.status),
@@ -79,6 +83,13 @@ static json_t *session_json(const struct verify_view *v)
 			 (json_int_t)expected, "scanned_qty", (json_int_t)scanned, "remaining_qty",
 			 (json_int_t)verify_remaining(&v->s), "lines", lines, "opened_at",
 			 time_json(v->opened_utc), "completed_at", time_json(v->completed_utc));
+	/* ORD-10: which parcel (null for an order's session), of how many, its stage */
+	json_object_set_new(j, "parcel_no", v->parcel_no ? json_integer(v->parcel_no) : json_null());
+	json_object_set_new(j, "parcel_count",
+			    v->parcel_no ? json_integer(v->parcel_count) : json_null());
+	json_object_set_new(j, "parcel_stage",
+			    v->parcel_no ? json_string(order_stage_name(v->parcel_stage)) : json_null());
+	return j;
 }
 
 /* ---------------------------------------------------------------- answers */
@@ -99,21 +110,25 @@ static const char *step_message(struct http_req *req, const struct verify_view *
 	return text_take(&sb);
 }
 
-/* What the packer reads when a waybill scan (re)opens a session. */
+/* What the packer reads when a waybill scan (re)opens a session:
+ * "订单 X:…" or, for a parcel, "订单 X 包裹 K/N:…". */
 static const char *open_message(struct http_req *req, const struct verify_view *v, int en)
 {
 	struct sb sb;
 	long long left = (long long)verify_remaining(&v->s);
 	sb_init_arena(&sb, req->arena, 4096);
+	sb_addf(&sb, en ? "order %s" : "订单 %s", v->order_no);
+	if (v->parcel_no)
+		sb_addf(&sb, en ? " parcel %lld/%lld" : " 包裹 %lld/%lld", (long long)v->parcel_no,
+			(long long)v->parcel_count);
 	if (v->s.status == VERIFY_BLOCKED)
-		sb_addf(&sb, en ? "order %s: a wrong item (%s) is still open; take it out and press"
+		sb_addf(&sb, en ? ": a wrong item (%s) is still open; take it out and press"
 				  " \"removed\", or start over"
-				: "订单 %s:有错货未处理(%s),请先取出后点「已取出」,或重新验货",
-			v->order_no, v->s.block_code);
+				: ":有错货未处理(%s),请先取出后点「已取出」,或重新验货",
+			v->s.block_code);
 	else
-		sb_addf(&sb, en ? "order %s: scan the goods, %lld piece(s) to go"
-				: "订单 %s:请逐件扫描商品,还差 %lld 件",
-			v->order_no, left);
+		sb_addf(&sb, en ? ": scan the goods, %lld piece(s) to go" : ":请逐件扫描商品,还差 %lld 件",
+			left);
 	return text_take(&sb);
 }
 
@@ -182,20 +197,21 @@ static int has_key(const struct verify_view *v, const char *key)
 	return 0;
 }
 
-/* The code as a waybill: opens its order's session. *none when no order has it. */
+/* The code as a waybill: opens its order's or parcel's session. *none when
+ * nothing has it. */
 static int try_waybill(struct http_req *req, struct http_resp *resp, const char *code,
 		       const char *key, int *none, struct err *err)
 {
 	struct err lookup = ERR_INIT;
-	enum order_stage stage;
-	int64_t order_id, sid;
-	int rc = verify_find_order(req->db, req->user.id, key, &order_id, &stage, &lookup);
+	struct verify_target t;
+	int64_t sid;
+	int rc = verify_find_waybill(req->db, req->user.id, key, &t, &lookup);
 	*none = rc == ERR_NOT_FOUND;
 	if (rc) {
 		*err = lookup;
 		return rc;
 	}
-	rc = verify_open(req->db, &req->user, order_id, code, req->now_utc, &sid, err);
+	rc = verify_open(req->db, &req->user, &t, code, req->now_utc, &sid, err);
 	return rc ? rc : answer_opened(req, resp, sid, err);
 }
 

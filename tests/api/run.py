@@ -29,6 +29,7 @@ import xlsx_cases  # noqa: E402
 import generic_cases  # noqa: E402
 import merge_cases  # noqa: E402
 import parcel_print_cases  # noqa: E402
+import parcel_verify_cases  # noqa: E402
 import kill_cases  # noqa: E402
 
 ROLES = ["boss", "operations", "cs_presale", "cs_aftersale", "cs_lead", "cs_mentor",
@@ -670,6 +671,7 @@ def main():
         module_cases("generic", generic_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         module_cases("merge", merge_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         module_cases("parcel_print", parcel_print_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
+        module_cases("parcel_verify", parcel_verify_cases.add_tests, s, tokens, a.bin, a.db, engine, case, expect, run_cli, err_code)
         tests_rate_limit(s)
     finally:
         s.stop()

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "lib/sb.h"
+#include "lib/xalloc.h"
 #include "orders/order_merge.h"
 
 #define P ORDER_STAGE_PENDING_AUDIT
@@ -273,6 +275,57 @@ static void split_order_stage(void **state)
 		assert_int_equal(order_split_stage(t[i].p, t[i].n), t[i].want);
 }
 
+/* ORD-10: a parcel's code "<order no>-K", as printed, scanned and imported. */
+static void parcel_codes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *code;
+		const char *order_no; /* NULL: not a parcel's code */
+		int64_t k;
+	} t[] = {
+		{ "9710000000000000001-1", "9710000000000000001", 1 },
+		{ "9710000000000000001-20", "9710000000000000001", 20 },
+		{ "JD-2026-0412-3", "JD-2026-0412", 3 }, /* dashes inside the order number */
+		{ "A-9", "A", 9 },
+		{ "9710000000000000001-21", NULL, 0 },   /* past ORDER_SPLIT_MAX */
+		{ "9710000000000000001-0", NULL, 0 },
+		{ "9710000000000000001-01", NULL, 0 },   /* printed without leading zeros */
+		{ "9710000000000000001-", NULL, 0 },
+		{ "9710000000000000001-1a", NULL, 0 },
+		{ "9710000000000000001-99999999999999999999999", NULL, 0 },
+		{ "-1", NULL, 0 },
+		{ "9710000000000000001", NULL, 0 },
+		{ "", NULL, 0 },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char no[32] = "unchanged";
+		int64_t k = -1;
+		int rc = order_parcel_code_parse(t[i].code, no, sizeof no, &k);
+		if (!t[i].order_no) {
+			if (rc != ERR_INVALID)
+				fail_msg("\"%s\" taken for a parcel's code", t[i].code);
+			assert_int_equal(k, -1);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		assert_string_equal(no, t[i].order_no);
+		assert_int_equal(k, t[i].k);
+		/* printing gives back the same code */
+		struct sb sb = SB_INIT;
+		struct err err = ERR_INIT;
+		order_parcel_code_add(&sb, no, k);
+		char *again = sb_take(&sb, &err);
+		assert_string_equal(again, t[i].code);
+		xfree(again);
+	}
+	char small[4];
+	int64_t k;
+	assert_int_equal(order_parcel_code_parse("1234-1", small, sizeof small, &k), ERR_INVALID);
+	assert_int_equal(order_parcel_code_parse("123-1", small, sizeof small, &k), 0);
+	assert_int_equal(order_parcel_code_parse(NULL, small, sizeof small, &k), ERR_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +335,7 @@ int main(void)
 		cmocka_unit_test(split_eligibility),
 		cmocka_unit_test(parcel_moves),
 		cmocka_unit_test(split_order_stage),
+		cmocka_unit_test(parcel_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

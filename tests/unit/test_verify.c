@@ -312,6 +312,34 @@ static void test_messages(void **state)
 	xfree(message(&s, &st, "zh"));
 }
 
+/* ORD-10: a parcel's session names the parcel, not the order, where it matters. */
+static void test_parcel_messages(void **state)
+{
+	struct verify_line lines[8];
+	struct verify_session s;
+	struct verify_step st;
+	(void)state;
+	verify_session_init(&s, lines, fixture(lines, 0));
+	s.parcel_no = 2;
+	verify_scan(&s, "C", &st);
+	expect_message(&s, &st, "错货:C 不在此包裹中", "wrong item: C is not in this parcel");
+	assert_int_equal(verify_removed(&s, &(struct err)ERR_INIT), 0);
+	verify_scan(&s, "B", &st);
+	verify_scan(&s, "B", &st);
+	expect_message(&s, &st, "多扫了:B 只需 1 件", "the parcel needs 1 of B");
+	assert_int_equal(verify_removed(&s, &(struct err)ERR_INIT), 0);
+	verify_scan(&s, "A", &st);
+	verify_scan(&s, "A", &st);
+	expect_message(&s, &st, "验货完成,商品与包裹一致", "the goods match the parcel");
+	verify_scan(&s, "A", &st);
+	expect_message(&s, &st, "此包裹已验货完成", "this parcel is already verified");
+	s.status = VERIFY_VOID;
+	expect_message(&s, &st, "已作废(包裹有变)", "voided (the parcel changed)");
+	/* and an order's session still says order */
+	s.parcel_no = 0;
+	expect_message(&s, &st, "已作废(订单有变)", "voided (the order changed)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_void_and_empty),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_parcel_messages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

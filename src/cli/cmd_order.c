@@ -13,7 +13,8 @@
  * IDs are the orders' ids (the "id" of the API), not platform order numbers.
  *
  * Who: without --user the change is the system's, as `dianpu ship import`
- * records it (username "system" in the timeline and the audit log). With --user
+ * records it: no user id, username "system" in the timeline and the audit log
+ * (order_merge_db.h, who = NULL). With --user
  * the command acts as that user: the user must exist, be enabled and hold a
  * role the API lets merge and split (ORDER_AUDITORS in order_merge_http.c), and
  * sees only the stores that user may see.
@@ -102,7 +103,7 @@ static int members_json(struct db *db, struct arena *a, const struct auth_user *
 		return nomem(err);
 	for (size_t i = 0; i < n; i++) {
 		struct order o;
-		int rc = order_get(db, a, ids[i], who->id, &o, err);
+		int rc = order_get(db, a, ids[i], who ? who->id : 0, &o, err);
 		if (rc == ERR_NOT_FOUND) { /* a member in a store the user may not see */
 			*err = (struct err)ERR_INIT;
 			continue;
@@ -150,7 +151,7 @@ static int parcels_print(struct db *db, const struct auth_user *who, int64_t id,
 	struct order o;
 	int64_t *ids = NULL;
 	size_t n = 0;
-	int rc = a && parcels ? order_get(db, a, id, who->id, &o, err) : nomem(err);
+	int rc = a && parcels ? order_get(db, a, id, who ? who->id : 0, &o, err) : nomem(err);
 
 	if (!rc)
 		rc = order_parcels_each(db, a, id, parcel_add, parcels, err);
@@ -228,7 +229,7 @@ static int run_unmerge(struct db *db, const struct auth_user *who, int64_t id)
 	int64_t *ids = NULL;
 	size_t n = 0;
 	json_t *members = NULL, *out = NULL;
-	int rc = a ? order_get(db, a, id, who->id, &o, &err) : nomem(&err);
+	int rc = a ? order_get(db, a, id, who ? who->id : 0, &o, &err) : nomem(&err);
 
 	/* the members before: the group is gone afterwards */
 	if (!rc && o.merge_group)
@@ -310,16 +311,16 @@ static int run_unsplit(struct db *db, const struct auth_user *who, int64_t id)
 	return rc ? cli_fail(&err) : 0;
 }
 
-/* --user NAME: that user, enabled and allowed to merge and split. */
-static int acting_user(struct db *db, const char *name, struct auth_user *who)
+/* --user NAME: that user (into *user, *who = user), enabled and allowed to
+ * merge and split; without it *who = NULL, the system. */
+static int acting_user(struct db *db, const char *name, struct auth_user *user,
+		       const struct auth_user **who)
 {
 	struct err err = ERR_INIT;
 	struct user_row u;
-	if (!name) {
-		/* the system, as `dianpu ship import`: every store, named "system" */
-		*who = (struct auth_user){ 0, "system", ROLE_BOSS };
+	*who = NULL;
+	if (!name) /* the system, as `dianpu ship import`: every store, no user id */
 		return 0;
-	}
 	if (user_get_by_name(db, name, &u, &err))
 		return cli_fail(&err);
 	if (u.disabled || !(CMD_ORDER_ROLES & ROLE_BIT(u.role))) {
@@ -328,8 +329,9 @@ static int acting_user(struct db *db, const char *name, struct auth_user *who)
 			name, role_label_zh(u.role), name, role_name(u.role));
 		return 1;
 	}
-	*who = (struct auth_user){ u.id, "", u.role };
-	snprintf(who->username, sizeof who->username, "%s", u.username);
+	*user = (struct auth_user){ u.id, "", u.role };
+	snprintf(user->username, sizeof user->username, "%s", u.username);
+	*who = user;
 	return 0;
 }
 
@@ -337,10 +339,11 @@ int cmd_order(int argc, char **argv)
 {
 	struct config cfg;
 	struct db *db;
-	struct auth_user who;
+	struct auth_user user;
+	const struct auth_user *who = NULL;
 	const char *specs[ORDER_SPLIT_MAX + 1];
 	size_t n_specs = 0;
-	const char *user = cli_take_option(&argc, argv, "--user");
+	const char *user_name = cli_take_option(&argc, argv, "--user");
 	const char *spec;
 	int rc;
 
@@ -375,19 +378,19 @@ int cmd_order(int argc, char **argv)
 	}
 	if (cli_open_db(&cfg, &db))
 		return 1;
-	rc = acting_user(db, user, &who);
+	rc = acting_user(db, user_name, &user, &who);
 	if (!rc) {
 		struct err err = ERR_INIT;
 		if (merge)
-			rc = run_merge(db, &who, argc - 2, argv + 2);
+			rc = run_merge(db, who, argc - 2, argv + 2);
 		else if (split)
-			rc = run_split(db, &who, id, specs, n_specs);
+			rc = run_split(db, who, id, specs, n_specs);
 		else if (strcmp(sub, "unmerge") == 0)
-			rc = run_unmerge(db, &who, id);
+			rc = run_unmerge(db, who, id);
 		else if (strcmp(sub, "unsplit") == 0)
-			rc = run_unsplit(db, &who, id);
+			rc = run_unsplit(db, who, id);
 		else
-			rc = parcels_print(db, &who, id, &err) ? cli_fail(&err) : 0;
+			rc = parcels_print(db, who, id, &err) ? cli_fail(&err) : 0;
 	}
 	db_close(db);
 	return rc;

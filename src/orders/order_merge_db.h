@@ -6,7 +6,9 @@
  * holding its order changes, a timeline event per order and an audit row per
  * order. A stale version is ERR_CONFLICT (409); a stage the rules forbid is
  * ERR_UNPROCESSABLE (422) naming the stage. user_id limits the orders to the
- * stores that user may see (X-5; 0 = any).
+ * stores that user may see (X-5; 0 = any). who = NULL acts as the system (the
+ * command line, the tracking import): every store, and the timeline, audit and
+ * stock ledger rows carry no user id (username "system").
  *
  * The hooks at the end are called by order_db.c inside its own transactions,
  * so the existing stage actions and ORD-4 edits respect merges and splits.

@@ -9,6 +9,8 @@ import os
 import tempfile
 import urllib.parse
 
+from print_cases import sql_query
+
 STORE = "mrg"
 ORDER_HEAD = "订单编号,买家会员名,买家实际支付金额,订单状态,买家留言,收货人姓名,收货地址,联系手机,订单创建时间,订单付款时间\r\n"
 ITEM_HEAD = "订单编号,标题,价格,购买数量,外部系统编号,商品属性,套餐信息,备注,订单状态,商家编码\r\n"
@@ -430,6 +432,11 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
             code, js, _ = req("GET", "/api/v1/audit?entity=order&entity_id=%d" % i)
             return js["items"][0]
 
+        def users_of(i, action):
+            """(events, events with a user id) of the order's timeline rows of action."""
+            return sql_query(db, "SELECT COUNT(*), COUNT(user_id) FROM order_events"
+                                 " WHERE order_id = %d AND action = '%s'" % (i, action))[0]
+
         import json as json_
         rc, out, err = run_cli(binary, db, "order", "merge", str(c1[1]), str(c1[0]))
         expect(rc == 0, "merge %s %s" % (rc, err))
@@ -440,8 +447,10 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
             expect(o["merge_group"] == c1[0], "api %s" % o["merge_group"])
             ev = o["timeline"][-1]
             expect(ev["action"] == "merge" and ev["user"] == "system", str(ev))
+            # the system is no user: no user id behind it, as dianpu ship import records it
+            expect(users_of(i, "merge") == ("1", "0"), "merge events (all, with a user id) %s" % (users_of(i, "merge"),))
             a = audit_top(i)
-            expect(a["action"] == "merge" and a["username"] == "system", str(a))
+            expect(a["action"] == "merge" and a["username"] == "system" and a["user_id"] is None, str(a))
         rc, out, err = run_cli(binary, db, "order", "merge", str(c1[0]), str(c1[1]))
         expect(rc == 1 and "错误" in err and "error:" in err, "merged twice %s %s" % (rc, err))
         rc, out, err = run_cli(binary, db, "order", "unmerge", "--user", "finance", str(c1[0]))
@@ -454,7 +463,8 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
             o = get(i)
             expect(o["merge_group"] is None and o["timeline"][-1]["user"] == "cslead", str(o["timeline"][-1]))
             a = audit_top(i)
-            expect(a["action"] == "unmerge" and a["username"] == "cslead", str(a))
+            expect(a["action"] == "unmerge" and a["username"] == "cslead" and isinstance(a["user_id"], int), str(a))
+            expect(users_of(i, "unmerge") == ("1", "1"), "unmerge events %s" % (users_of(i, "unmerge"),))
         rc, out, err = run_cli(binary, db, "order", "merge", str(c1[0]))
         expect(rc == 2, "one id %s" % rc)
         rc, out, err = run_cli(binary, db, "order", "merge", str(c1[0]), "12x")
@@ -489,6 +499,9 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         expect(rc == 1, "no order %s" % rc)
         rc, out, err = run_cli(binary, db, "order", "unsplit", str(c3))
         expect(rc == 0 and json_.loads(out)["split_parcels"] == 0, "unsplit %s %s" % (rc, err))
-        expect(audit_top(c3)["action"] == "unsplit" and audit_top(c3)["username"] == "system", str(audit_top(c3)))
+        expect(audit_top(c3)["action"] == "unsplit" and audit_top(c3)["username"] == "system"
+               and audit_top(c3)["user_id"] is None, str(audit_top(c3)))
+        expect(users_of(c3, "unsplit") == ("1", "0") and users_of(c3, "split") == ("1", "1"),
+               "unsplit by the system, split by warehouse: %s %s" % (users_of(c3, "unsplit"), users_of(c3, "split")))
         rc, out, err = run_cli(binary, db, "order", "fly", str(c3))
         expect(rc == 2, "unknown subcommand %s" % rc)

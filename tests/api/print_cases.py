@@ -70,6 +70,21 @@ def sql_run(db, statements):
                    check=True, capture_output=True)
 
 
+def sql_query(db, query):
+    """Rows of a test's own read-only query, each a tuple of strings (ask for NULLs
+    with IS NULL or COUNT(column) in the query: the engines print them differently)."""
+    if db.startswith("sqlite:"):
+        import sqlite3
+        con = sqlite3.connect(db[7:], timeout=30)
+        try:
+            return [tuple(None if v is None else str(v) for v in r) for r in con.execute(query)]
+        finally:
+            con.close()
+    p = subprocess.run(["psql", db, "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", query],
+                       check=True, capture_output=True, text=True)
+    return [tuple(line.split("\t")) for line in p.stdout.splitlines() if line]
+
+
 def files(binary, tmp, name, n, seed):
     """A generated export whose SKU codes are renamed QH- -> PT- (ASCII in GBK too)."""
     o, i = os.path.join(tmp, name + "-o.csv"), os.path.join(tmp, name + "-i.csv")

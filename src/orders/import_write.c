@@ -153,15 +153,18 @@ static enum order_stage first_stage(struct import_writer *w, const struct import
 	return w->pol && w->pol->auto_audit ? ORDER_STAGE_AUDITED : ORDER_STAGE_PENDING_AUDIT;
 }
 
-static int items_insert(struct import_writer *w, int64_t order_id, const struct import_lines *l,
-			struct err *err)
+/* stage: the order's, copied onto its lines for the list's stage + SKU index
+ * (migration 0009; a trigger keeps it when the order moves on). */
+static int items_insert(struct import_writer *w, int64_t order_id, const char *stage,
+			const struct import_lines *l, struct err *err)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct import_line *it = &l->v[i];
 		struct db_stmt *st;
 		int rc = db_prepare(w->db, "INSERT INTO order_items (order_id, line_no, title,"
 					    " price_fen, qty, external_code, attrs, package_info, memo,"
-					    " platform_status, sku_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					    " platform_status, sku_code, stage)"
+					    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				    &st, err);
 		if (rc)
 			return rc;
@@ -176,6 +179,7 @@ static int items_insert(struct import_writer *w, int64_t order_id, const struct 
 		db_bind_text_ref(st, 9, it->note);
 		db_bind_text_ref(st, 10, it->status);
 		db_bind_text_ref(st, 11, it->sku);
+		db_bind_text_ref(st, 12, stage);
 		rc = db_run(st, err);
 		db_done(st);
 		if (rc)
@@ -325,7 +329,7 @@ static int order_insert(struct import_writer *w, const struct import_order *o, c
 	if (!id)
 		return 0; /* already there */
 	*done = 1;
-	rc = items_insert(w, id, l, err);
+	rc = items_insert(w, id, order_stage_name(stage), l, err);
 	if (!rc && stage == ORDER_STAGE_AUDITED)
 		rc = w->stock_in_use ? auto_audit_stock(w, id, err) : auto_audit_event(w, id, err);
 	if (!rc)
@@ -418,7 +422,7 @@ static int order_update(struct import_writer *w, const struct import_order *o, c
 		db_done(st);
 	}
 	if (!rc)
-		rc = items_insert(w, e->id, l, err);
+		rc = items_insert(w, e->id, e->stage, l, err);
 	char *b = platform_json_new(e->status, e->tracking, e->courier, e->paid_fen, NULL);
 	char *a = platform_json_new(o->status, o->tracking, o->courier, o->paid_fen, NULL);
 	if (!rc && (!a || !b))

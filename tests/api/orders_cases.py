@@ -226,6 +226,33 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
         expect(all(o["stage"] == "pending_audit" for o in js2["items"]) and two["id"] in [o["id"] for o in js2["items"]],
                "stage and SKU together")
 
+    @case("SKU and buyer filters with a stage follow the order when it moves; SKU pages and count agree")
+    def _():
+        def ids(query):
+            st, js, _ = s.req("GET", "/api/v1/orders?store=imp&page_size=500&" + query, token=boss)
+            expect(st == 200, "%s %s" % (st, js))
+            return [o["id"] for o in js["items"]], js["total"]
+        o = first("stage=pending_audit")["items"][0]
+        st, js, _ = s.req("GET", "/api/v1/orders/%d" % o["id"], token=boss)
+        sku = urllib.parse.quote(js["order"]["items"][0]["sku_code"])
+        nick = urllib.parse.quote(o["buyer_nick"])
+        st, js, _ = s.req("POST", "/api/v1/orders/%d/hold" % o["id"], {"reason": "等买家确认"}, token=tokens["cs_lead"])
+        expect(st == 200 and js["order"]["stage"] == "on_hold", "%s %s" % (st, str(js)[:200]))
+        expect(o["id"] in ids("sku=%s&stage=on_hold" % sku)[0], "held order under on_hold + SKU")
+        expect(o["id"] not in ids("sku=%s&stage=pending_audit" % sku)[0], "gone from pending_audit + SKU")
+        expect(o["id"] in ids("buyer=%s&stage=on_hold" % nick)[0], "held order under on_hold + buyer")
+        st, js, _ = s.req("POST", "/api/v1/orders/%d/release" % o["id"], token=tokens["cs_lead"])
+        expect(st == 200 and js["order"]["stage"] == "pending_audit", "%s %s" % (st, str(js)[:200]))
+        expect(o["id"] in ids("sku=%s&stage=pending_audit" % sku)[0], "back under pending_audit + SKU")
+        expect(o["id"] not in ids("sku=%s&stage=on_hold" % sku)[0], "gone from on_hold + SKU")
+        every, total = ids("sku=%s" % sku)
+        paged = []
+        for page in range(1, len(every) // 3 + 2):
+            st, js, _ = s.req("GET", "/api/v1/orders?store=imp&page_size=3&page=%d&sku=%s" % (page, sku), token=boss)
+            expect(js["total"] == total, "total %s on page %d, %s on one page" % (js["total"], page, total))
+            paged += [x["id"] for x in js["items"]]
+        expect(paged == every and total == len(every), "pages of 3 %s vs %s" % (paged[:6], every[:6]))
+
     @case("ORD-13: resolving an exception records who and how, and leaves the queue")
     def _():
         o = first("exception=1")["items"][0]

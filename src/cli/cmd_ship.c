@@ -2,7 +2,8 @@
  * cmd_ship.c - ORD-9 from the command line:
  *   dianpu ship import --db URL --store CODE FILE.csv|FILE.xlsx
  *       tracking numbers (订单编号, 物流公司, 物流单号 by name; CSV in GBK or UTF-8,
- *       or the first sheet of an Excel workbook);
+ *       or the first sheet of an Excel workbook; 订单编号 "<order no>-K" ships
+ *       parcel K of a split order);
  *       prints {"rows","shipped","unchanged","rejected","errors":[...]}
  *   dianpu ship export --db URL --store CODE [--from T] [--to T]
  *       the platform bulk-ship CSV (orders/ship.h) on stdout
@@ -30,7 +31,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: dianpu ship import --db URL --store CODE FILE.csv|FILE.xlsx\n"
 			"       dianpu ship export --db URL --store CODE [--from TIME] [--to TIME]\n"
-			"  FILE: 订单编号,物流公司,物流单号 (CSV in GBK or UTF-8, or an .xlsx)\n");
+			"  FILE: 订单编号,物流公司,物流单号 (CSV in GBK or UTF-8, or an .xlsx);\n"
+			"        拆单的包裹写 订单编号-包裹号 (a split order's parcel: ORDERNO-K)\n");
 	return 2;
 }
 

@@ -3,7 +3,8 @@
  *
  *   POST /api/v1/shipping/tracking   multipart: store=CODE, file=CSV (GBK or UTF-8) or .xlsx
  *        (detected by content; errors then name the sheet's row numbers)
- *        columns by name: 订单编号, 物流公司, 物流单号 (aliases in ship_db.c)
+ *        columns by name: 订单编号, 物流公司, 物流单号 (aliases in ship_db.c);
+ *        a split order's parcel K is named "<order no>-K" (ORD-10)
  *        -> {"rows","shipped","unchanged","rejected","errors":[{"line","column","reason"}]}
  *   GET  /api/v1/shipping/export?store=CODE[&from=&to=]
  *        -> the Taobao/Tmall bulk-ship CSV (format in orders/ship.h) of the

@@ -1,12 +1,21 @@
 """ORD-8 + ORD-10 cases: scan-to-verify a split order parcel by parcel,
 POST /api/v1/verify/scan with the parcel's waybill code ("<order no>-K" as
-printed, or the parcel's tracking number), then the parcel's goods only.
+printed, or the parcel's tracking number), then the parcel's goods only; and
+ORD-9 + ORD-10: the tracking-number import ships one parcel when its 订单编号
+cell is "<order no>-K". The parcels verified here are the ones shipped there.
 Used by run.py after parcel_print_cases; runs on SQLite and PostgreSQL.
 
 The store ("pvfy") and its SKUs (PVF-A, PVF-B, PVF-C) are this module's own.
 """
+import http.client
+import json
+import os
+import tempfile
+import urllib.parse
+
 import merge_cases
-from print_cases import post_raw, sql_run
+from orders_cases import multipart
+from print_cases import post_raw, sql_query, sql_run
 
 STORE = "pvfy"
 ADDR = "上海市 上海市 浦东新区 世纪大道 100 号"
@@ -263,3 +272,109 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
                str(js)[:300])
         st, js = scan("PVF-A", sess["id"])
         expect(js["outcome"] == "completed" and "与订单一致" in js["message"] and order(5)["stage"] == "verified", str(js)[:200])
+
+    # ------------------------------------------------------------ ORD-9 tracking import, by parcel
+
+    def upload(text, token=wh):
+        body, ctype = multipart({"store": STORE}, {"file": ("tracking.csv", text.encode("utf-8"))})
+        return s.req("POST", "/api/v1/shipping/tracking", token=token, raw=body, headers={"Content-Type": ctype})
+
+    def stock(sku):
+        """(on_hand, reserved) over all warehouses."""
+        code, js, _ = req("GET", "/api/v1/stock?" + urllib.parse.urlencode({"sku": sku}))
+        expect(code == 200, "stock %s %s" % (code, js))
+        return (sum(r["on_hand"] for r in js["items"]), sum(r["reserved"] for r in js["items"]))
+
+    def parcel(i, no):
+        return parcels(i)[no - 1]
+
+    @case("ORD-9/10 tracking import: ORDERNO-K ships that parcel only (its goods leave stock); per-row errors for unknown parcels, unpacked parcels, a split order's own number, a number on another parcel")
+    def _():
+        expect(stages(1) == ["packed", "packed"] and stages(4) == ["verified", "audited"], "%s %s" % (stages(1), stages(4)))
+        a0, b0, c0 = stock("PVF-A"), stock("PVF-B"), stock("PVF-C")
+        text = ("订单编号,物流公司,物流单号\r\n"
+                "%s-1,圆通,YTPV00000011\r\n"             # 2 shipped: parcel 1 of order 1
+                "%s-2,中通,ytpv00000011\r\n"             # 3 the number is on parcel 1 of the same order
+                "%s-9,圆通,YTPV00000019\r\n"             # 4 no parcel 9
+                "%s-2,圆通,YTPV00000042\r\n"             # 5 parcel 2 of order 4 is not packed
+                "%s,圆通,YTPV00000020\r\n"               # 6 a split order's own number
+                "%s-1,圆通,YTPV00000051\r\n"             # 7 order 5 is not split
+                "9729999999999999999-1,圆通,YTPV00000099\r\n"   # 8 no such order
+                "%s-1,圆通速递,YTPV00000011\r\n"         # 9 parcel 1 again with its number: unchanged
+                ) % (NO[1], NO[1], NO[1], NO[4], NO[2], NO[5], NO[1])
+        code, js, _ = upload(text)
+        expect(code == 200, "%s %s" % (code, js))
+        expect((js["rows"], js["shipped"], js["unchanged"], js["rejected"]) == (8, 1, 1, 6), str(js)[:600])
+        lines = {e["line"]: e for e in js["errors"]}
+        expect(sorted(lines) == [3, 4, 5, 6, 7, 8], "lines %s" % sorted(lines))
+        expect(lines[3]["column"] == "物流单号" and NO[1] + " 包裹 1" in lines[3]["reason"], str(lines[3]))
+        expect(lines[4]["column"] == "订单编号" and "没有包裹 9" in lines[4]["reason"], str(lines[4]))
+        expect(lines[5]["column"] == "订单编号" and "包裹 2/2" in lines[5]["reason"] and "已审核" in lines[5]["reason"], str(lines[5]))
+        expect(lines[6]["column"] == "订单编号" and "已拆成 2 个包裹" in lines[6]["reason"] and NO[2] + "-1" in lines[6]["reason"],
+               str(lines[6]))
+        expect(lines[7]["column"] == "订单编号" and "没有拆单" in lines[7]["reason"], str(lines[7]))
+        expect(lines[8]["column"] == "订单编号" and "没有订单" in lines[8]["reason"], str(lines[8]))
+        p1, p2 = parcels(1)
+        expect(p1["stage"] == "shipped" and p1["tracking_no"] == "YTPV00000011" and p1["courier"] == "圆通速递", str(p1))
+        expect(p2["stage"] == "packed" and p2["tracking_no"] == "", str(p2))
+        o = order(1)
+        expect(o["stage"] == "packed" and o["tracking_no"] == "", "the order waits for parcel 2: %s %s" % (o["stage"], o["tracking_no"]))
+        ev = [e for e in o["timeline"] if e["action"] == "parcel_ship"]
+        expect(len(ev) == 1 and ev[0]["user"] == "warehouse" and "YTPV00000011" in ev[0]["detail"], str(ev))
+        # parcel 1 carried A x1 and B x1: exactly those left the shelf
+        expect(stock("PVF-A") == (a0[0] - 1, a0[1] - 1) and stock("PVF-B") == (b0[0] - 1, b0[1] - 1)
+               and stock("PVF-C") == c0, "%s %s %s -> %s %s %s" % (a0, b0, c0, stock("PVF-A"), stock("PVF-B"), stock("PVF-C")))
+        expect(stages(2) == ["verified", "verified"] and stages(4)[1] == "audited", "nothing else moved")
+
+    @case("ORD-9/10 tracking import: the last parcel ships the order (first parcel's number on the order; in the bulk-ship export)")
+    def _():
+        code, js, _ = upload("订单编号,物流公司,物流单号\r\n%s-2,中通,ZTPV00000012\r\n" % NO[1])
+        expect(code == 200 and (js["shipped"], js["rejected"]) == (1, 0), "%s %s" % (code, js))
+        expect(stages(1) == ["shipped", "shipped"] and parcel(1, 2)["tracking_no"] == "ZTPV00000012", str(parcels(1)))
+        o = order(1)
+        expect(o["stage"] == "shipped" and o["tracking_no"] == "YTPV00000011" and o["timeline"][-1]["action"] == "ship",
+               "%s %s %s" % (o["stage"], o["tracking_no"], o["timeline"][-1]))
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+        conn.request("GET", "/api/v1/shipping/export?store=" + STORE, headers={"Authorization": "Bearer " + wh})
+        r = conn.getresponse()
+        rows = r.read().decode("utf-8-sig").split("\r\n")[1:-1]
+        conn.close()
+        expect(r.status == 200 and rows == ["%s,圆通速递,YTPV00000011" % NO[1]], "export %s %s" % (r.status, rows))
+        # the order's own row now reads as unchanged; a parcel row too
+        code, js, _ = upload("订单编号,物流公司,物流单号\r\n%s,圆通,YTPV00000011\r\n%s-2,中通,ZTPV00000012\r\n"
+                             "%s-2,中通,ZTPV00000099\r\n" % (NO[1], NO[1], NO[1]))
+        expect(code == 200 and (js["shipped"], js["unchanged"], js["rejected"]) == (0, 2, 1), "%s %s" % (code, js))
+        expect("已发货" in js["errors"][0]["reason"] and "ZTPV00000012" in js["errors"][0]["reason"], str(js["errors"]))
+
+    @case("ORD-9/10 CLI tracking import ships a parcel as the system (no user id on its rows); a held order's parcel and another buyer's number refused")
+    def _():
+        pact(2, 1, "pack", {"weight_g": 500})
+        pact(2, 2, "pack", {"weight_g": 250})
+        pact(3, 1, "pack", {"weight_g": 200})
+        code, js, _ = req("POST", "/api/v1/orders/%d/hold" % O[3], {"reason": "买家要改地址"})
+        expect(code == 200, "hold %s %s" % (code, js))
+        path = os.path.join(tempfile.mkdtemp(prefix="dianpu-pvfy."), "tracking.csv")
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write("订单编号,物流公司,物流单号\r\n"
+                    "%s-1,韵达,YDPV00000021\r\n"          # 2 shipped
+                    "%s-2,韵达,YTPV00000011\r\n"          # 3 order 1's parcel 1 has it (another buyer)
+                    "%s-1,韵达,YDPV00000031\r\n"          # 4 order 3 is held
+                    % (NO[2], NO[2], NO[3]))
+        rc, out, err = run_cli(binary, db, "ship", "import", "--store", STORE, path)
+        expect(rc == 0, "rc %s %s" % (rc, err))
+        r = json.loads(out)
+        expect((r["rows"], r["shipped"], r["rejected"]) == (3, 1, 2), out[:500])
+        lines = {e["line"]: e for e in r["errors"]}
+        expect(lines[3]["column"] == "物流单号" and "已用于订单 " + NO[1] in lines[3]["reason"], str(lines[3]))
+        expect("挂起" in lines[4]["reason"], str(lines[4]))
+        expect(stages(2) == ["shipped", "packed"] and stages(3) == ["packed", "verified"], "%s %s" % (stages(2), stages(3)))
+        ev = [e for e in order(2)["timeline"] if e["action"] == "parcel_ship"]
+        expect(len(ev) == 1 and ev[0]["user"] == "system", str(ev))
+        rows = sql_query(db, "SELECT COUNT(*), COUNT(user_id) FROM order_events WHERE order_id = %d"
+                             " AND action = 'parcel_ship'" % O[2])
+        expect(rows == [("1", "0")], "the system's timeline row has no user id: %s" % rows)
+        rows = sql_query(db, "SELECT COUNT(*), COUNT(user_id) FROM stock_ledger WHERE ref_type = 'order'"
+                             " AND ref_id = '%d' AND reason = 'ship'" % O[2])
+        expect(rows[0][0] != "0" and rows[0][1] == "0", "the system's ledger rows have no user id: %s" % rows)
+        code, js, _ = req("POST", "/api/v1/orders/%d/release" % O[3], {})
+        expect(code == 200, "release %s %s" % (code, js))

@@ -18,7 +18,7 @@ export default {
         status: { open: '验货中', blocked: '错货', complete: '验货完成' },
       },
       ship: {
-        importTitle: '导入快递单号（批量发货）', importHint: 'CSV 列：订单编号、物流公司、物流单号；只有已打包的订单会发货',
+        importTitle: '导入快递单号（批量发货）', importHint: 'CSV 列：订单编号、物流公司、物流单号；只有已打包的订单会发货；拆单的包裹写作 订单编号-包裹号（如 123-1）',
         modeFile: '上传文件', modePaste: '粘贴', fileHint: '支持 UTF-8 或 GBK 编码的 CSV（可从 Excel 另存为 CSV）',
         pastePlaceholder: '从 Excel 粘贴三列：订单编号 物流公司 物流单号，每行一单', pasteRows: '{n} 行',
         import: '导入并发货', shippedN: '已发货 {n} 单', rows: '行数', shipped: '已发货', unchanged: '未变化',
@@ -63,7 +63,7 @@ export default {
         status: { open: 'Verifying', blocked: 'Wrong item', complete: 'Verified' },
       },
       ship: {
-        importTitle: 'Import tracking numbers (bulk ship)', importHint: 'CSV columns: order number, courier, tracking number; only packed orders ship',
+        importTitle: 'Import tracking numbers (bulk ship)', importHint: 'CSV columns: order number, courier, tracking number; only packed orders ship; a split order\'s parcel is order number-parcel number (e.g. 123-1)',
         modeFile: 'Upload file', modePaste: 'Paste', fileHint: 'CSV in UTF-8 or GBK (save as CSV from Excel)',
         pastePlaceholder: 'Paste three columns from Excel: order number, courier, tracking number, one order a line', pasteRows: '{n} rows',
         import: 'Import and ship', shippedN: '{n} orders shipped', rows: 'Rows', shipped: 'Shipped', unchanged: 'Unchanged',

@@ -5,7 +5,7 @@ import common from '../i18n/common'
 import orders from '../i18n/orders'
 import {
   SPLIT_MAX, addParcel, groupTotals, initialPlan, mergeBody, parcelButtons, parcelContents, parcelCount,
-  parcelRoleMay, parcelUnits, planToParcels, remaining, removeParcel, shippedOfLive, splitOffered, validatePlan,
+  parcelReprintOffered, parcelRoleMay, parcelRowButtons, parcelUnits, planToParcels, remaining, removeParcel, shippedOfLive, splitOffered, validatePlan,
   type CandidateGroup,
 } from './split'
 
@@ -126,6 +126,17 @@ describe('parcel buttons', () => {
     expect(parcelButtons('shipped', 'boss')).toEqual([])
     expect(parcelButtons('cancelled', 'boss')).toEqual([])
     expect(parcelButtons('packed', 'finance')).toEqual([])
+  })
+  it('补打 where the API reprints (已打单) and the role may print', () => {
+    expect(parcelReprintOffered('waybill_printed', 'warehouse')).toBe(true)
+    expect(parcelReprintOffered('waybill_printed', 'cs_lead')).toBe(true)
+    expect(parcelReprintOffered('waybill_printed', 'cs_presale')).toBe(false)
+    for (const st of ['audited', 'picked', 'verified', 'packed', 'shipped', 'cancelled'])
+      expect(parcelReprintOffered(st, 'boss'), st).toBe(false)
+    expect(parcelRowButtons('waybill_printed', 'boss')).toEqual(['pick', 'reprint', 'cancel'])
+    expect(parcelRowButtons('waybill_printed', 'warehouse')).toEqual(['pick', 'reprint'])
+    expect(parcelRowButtons('audited', 'boss')).toEqual(['print', 'cancel'])
+    expect(parcelRowButtons('picked', 'warehouse')).toEqual([])
   })
   it('roles as order_merge_http.c parcel_roles', () => {
     expect(parcelRoleMay('cs_presale', 'cancel')).toBe(true)

@@ -140,6 +140,22 @@ export function parcelButtons(stage: string, role: string | undefined): ParcelAc
   return out
 }
 
+/** 补打: a parcel's waybill printed again (lost or damaged label) where the
+ * API reprints, at 已打单 (order_parcel_next: print keeps waybill_printed). */
+export function parcelReprintOffered(stage: string, role: string | undefined): boolean {
+  return stage === 'waybill_printed' && parcelRoleMay(role, 'print')
+}
+
+export type ParcelButton = ParcelAction | 'reprint'
+
+/** A parcel row's buttons: its next step, 补打 where offered, cancel last. */
+export function parcelRowButtons(stage: string, role: string | undefined): ParcelButton[] {
+  const out: ParcelButton[] = parcelButtons(stage, role).filter((a) => a !== 'cancel')
+  if (parcelReprintOffered(stage, role)) out.push('reprint')
+  if (parcelButtons(stage, role).includes('cancel')) out.push('cancel')
+  return out
+}
+
 export interface ParcelLine { line_no: number; qty: number }
 
 /** "黑色 T 恤 ×1, 帽子 ×2": a parcel's lines with the items' titles. */

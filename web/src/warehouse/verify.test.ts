@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { answerMessage, feedbackKind, lineState, parseWeight, readyToPack, uncodedOpen, type VerifySession } from './verify'
+import {
+  answerMessage, feedbackKind, lineState, packPath, parseWeight, readyToPack, sessionStage, uncodedOpen, type VerifySession,
+} from './verify'
 import { parsePasted, trackingCsv } from './tracking'
 
 describe('parseWeight', () => {
@@ -51,6 +53,17 @@ describe('lines and sessions', () => {
     expect(readyToPack(s({}))).toBe(false)
     expect(readyToPack(s({ complete: true, order_stage: 'verified' }))).toBe(true)
     expect(readyToPack(s({ complete: true, order_stage: 'packed' }))).toBe(false)
+  })
+  it('a parcel session packs by its parcel: its stage, its pack path', () => {
+    const parcel = { parcel_no: 2, parcel_count: 3, parcel_stage: 'verified' }
+    // the order is at its slowest parcel: packing parcel 2 must not wait for it
+    expect(readyToPack(s({ complete: true, order_stage: 'picked', ...parcel }))).toBe(true)
+    expect(readyToPack(s({ complete: true, order_stage: 'verified', ...parcel, parcel_stage: 'packed' }))).toBe(false)
+    expect(sessionStage(s({ ...parcel, parcel_stage: 'picked' }))).toBe('picked')
+    expect(sessionStage(s({ parcel_no: null, order_stage: 'verified' }))).toBe('verified')
+    expect(packPath(s({ order_id: 7, ...parcel }))).toBe('/orders/7/parcels/2/pack')
+    expect(packPath(s({ order_id: 7 }))).toBe('/orders/7/pack')
+    expect(packPath(s({ order_id: 7, parcel_no: null }))).toBe('/orders/7/pack')
   })
   it('uncoded lines still open', () => {
     expect(uncodedOpen(s({})).map((l) => l.idx)).toEqual([1])

@@ -31,6 +31,10 @@ export interface VerifySession {
   lines: VerifyLine[]
   opened_at: string | null
   completed_at: string | null
+  /** ORD-10: a split order's parcel K of N, scanned by its code (null: the whole order) */
+  parcel_no?: number | null
+  parcel_count?: number | null
+  parcel_stage?: string | null
 }
 
 export interface VerifyAnswer {
@@ -79,9 +83,20 @@ export function feedbackKind(a: Pick<VerifyAnswer, 'ok' | 'complete'>): 'ok' | '
   return a.complete ? 'done' : 'ok'
 }
 
-/** May this session be packed now? Only a completed scan moves an order to verified. */
+/** The stage the session moves: its parcel's for a parcel, else its order's. */
+export function sessionStage(s: Pick<VerifySession, 'order_stage' | 'parcel_no' | 'parcel_stage'>): string {
+  return s.parcel_no ? s.parcel_stage || '' : s.order_stage
+}
+
+/** May this session be packed now? Only a completed scan moves an order (or
+ * the parcel) to verified. */
 export function readyToPack(s: VerifySession | null): boolean {
-  return !!s && s.complete && s.order_stage === 'verified'
+  return !!s && s.complete && sessionStage(s) === 'verified'
+}
+
+/** Where packing goes: the parcel's own pack for a parcel, else the order's. */
+export function packPath(s: Pick<VerifySession, 'order_id' | 'parcel_no'>): string {
+  return s.parcel_no ? `/orders/${s.order_id}/parcels/${s.parcel_no}/pack` : `/orders/${s.order_id}/pack`
 }
 
 /** Lines the packer confirms by eye (no code to scan), still short. */

@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -47,6 +48,7 @@ int db_open(const char *url, struct db **out, struct err *err)
 	(*out)->ops = ops;
 	memset((*out)->cache, 0, sizeof (*out)->cache);
 	(*out)->tx_depth = 0;
+	(*out)->defer_lock_fd = -1;
 	return 0;
 }
 
@@ -64,6 +66,8 @@ void db_close(struct db *db)
 			e = next;
 		}
 	}
+	if (db->defer_lock_fd >= 0)
+		close(db->defer_lock_fd); /* and with it the flock */
 	db->ops->close(db);
 }
 

@@ -24,6 +24,7 @@
 #ifndef DB_DB_H
 #define DB_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/err.h"
@@ -66,6 +67,7 @@ struct db {
 	const struct db_ops *ops;
 	enum db_engine engine;
 	int tx_depth;
+	int defer_lock_fd; /* defer_index.c: held while an import's indexes are away */
 	struct db_cache_entry *cache[64];
 };
 
@@ -117,6 +119,15 @@ void db_rollback(struct db *db);
  * million-row import stop being read and written again per batch). Leaving it
  * refreshes the planner's statistics on both engines. */
 void db_bulk_mode(struct db *db, int on);
+
+/* A big SQLite import drops the secondary indexes of tables (recording them
+ * in deferred_indexes first) and restores them when done; *deferred says
+ * whether it happened (never on PostgreSQL, nor while another import has them
+ * away). Restore builds every recorded index, also those of a killed import;
+ * db_migrate runs it. See defer_index.c. */
+int db_indexes_defer(struct db *db, const char *const *tables, size_t n, int64_t now_utc,
+		     int *deferred, struct err *err) WUR;
+int db_indexes_restore(struct db *db, struct err *err) WUR;
 
 /* A fixed set of connections shared by the server's worker threads. */
 struct db_pool;

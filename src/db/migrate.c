@@ -175,6 +175,9 @@ next:
 		if (rc)
 			break;
 	}
+	/* indexes a killed import left away (defer_index.c) */
+	if (!rc)
+		rc = db_indexes_restore(db, err);
 	if (db->engine == DB_POSTGRES) {
 		struct err ignored = ERR_INIT;
 		if (db_exec(db, "SELECT pg_advisory_unlock(4242001)", &ignored))

@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "inventory/inventory_db.h"
 #include "lib/arena.h"
+#include "lib/log.h"
 #include "lib/sb.h"
 #include "lib/xalloc.h"
 #include "orders/address.h"
@@ -512,8 +513,48 @@ int import_writer_init(struct import_writer *w, struct db *db, const struct auth
 	return inv_catalog_in_use(db, &w->stock_in_use, err);
 }
 
+static int stored_orders(struct db *db, int64_t *n, struct err *err)
+{
+	struct db_stmt *st;
+	/* the highest id stands in for the count, which would walk a big table */
+	int rc = db_prepare(db, "SELECT COALESCE(MAX(id), 0) FROM orders", &st, err);
+	if (rc)
+		return rc;
+	rc = db_step(st, err);
+	*n = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int import_writer_defer_indexes(struct import_writer *w, int64_t expected_orders, struct err *err)
+{
+	static const char *const tables[] = { "orders", "order_items" };
+	const char *mode = getenv("DIANPU_IMPORT_DEFER_INDEXES");
+	int64_t stored = 0;
+	int rc = 0;
+	if (mode && strcmp(mode, "never") == 0)
+		return 0;
+	if (!(mode && strcmp(mode, "always") == 0)) {
+		if (expected_orders < IMPORT_DEFER_MIN_ORDERS)
+			return 0;
+		rc = stored_orders(w->db, &stored, err);
+		if (rc || expected_orders < stored)
+			return rc;
+	}
+	rc = db_indexes_defer(w->db, tables, ARRAY_SIZE(tables), w->now, &w->indexes_away, err);
+	if (!rc && w->indexes_away)
+		log_info("event=import_indexes_deferred expected_orders=%lld stored=%lld",
+			 (long long)expected_orders, (long long)stored);
+	return rc;
+}
+
 void import_writer_release(struct import_writer *w)
 {
+	struct err err = ERR_INIT;
+	/* before bulk mode ends: its ANALYZE wants the indexes back */
+	if (w->db && w->indexes_away && db_indexes_restore(w->db, &err))
+		log_warn("event=import_indexes_restore_failed detail=\"%s\"", err.msg_en);
+	w->indexes_away = 0;
 	if (w->db)
 		db_bulk_mode(w->db, 0);
 	arena_free(w->arena);

@@ -88,6 +88,7 @@ struct import_writer {
 	struct import_counts *c;
 	struct arena *arena; /* per batch: emptied by import_writer_batch_end() or _arena_reset() */
 	int stock_in_use;    /* any SKU in the catalogue: auto-audit then reserves stock */
+	int indexes_away;    /* import_writer_defer_indexes dropped them */
 };
 
 /* Sets up a writer (zeroes *counts, creates the batch arena, switches the
@@ -97,6 +98,14 @@ int import_writer_init(struct import_writer *w, struct db *db, const struct auth
 		       int64_t store_id, int64_t import_id, const struct addr_table *addrs,
 		       const struct policy *pol, int64_t now_utc, const struct import_sink *sink,
 		       struct import_counts *counts, struct err *err) WUR;
+/* A big import into a small table (SQLite): drop the orders and items tables'
+ * secondary indexes now and build them again in import_writer_release (see
+ * db/defer_index.c). "Big": expected_orders reaches IMPORT_DEFER_MIN_ORDERS
+ * and the orders already stored. DIANPU_IMPORT_DEFER_INDEXES=always|never
+ * overrides the rule (tests, or a shop that prefers steady queries). */
+#define IMPORT_DEFER_MIN_ORDERS 100000
+int import_writer_defer_indexes(struct import_writer *w, int64_t expected_orders,
+				struct err *err) WUR;
 void import_writer_release(struct import_writer *w);
 
 /* Writes one order with its lines inside the caller's transaction: inserted,

@@ -677,6 +677,7 @@ def main():
         s.stop()
     tests_address_limit(a.bin, a.db)
     module_cases("kill", kill_cases.add_tests, a.bin, a.db, case, expect, run_cli)
+    module_cases("kill_defer", kill_cases.add_defer_tests, a.bin, a.db, case, expect, run_cli)
     print("api: %d passed, %d failed" % (RESULTS["passed"], RESULTS["failed"]))
     return 1 if RESULTS["failed"] else 0
 

@@ -211,6 +211,8 @@ static int teardown(void **state)
 		unlink(sql);
 		snprintf(sql, sizeof sql, "%s-shm", fx->path);
 		unlink(sql);
+		snprintf(sql, sizeof sql, "%s-import.lock", fx->path);
+		unlink(sql);
 	}
 	free(fx);
 	return 0;
@@ -878,6 +880,65 @@ static void t_pool(void **state)
 	db_pool_close(pool);
 }
 
+/* ------------------------------------------- deferred indexes (imports) */
+
+static int64_t scalar(struct db *db, const char *sql)
+{
+	struct db_stmt *st = must_prepare(db, sql);
+	assert_int_equal(step(st), DB_ROW);
+	int64_t v = db_col_int(st, 0);
+	db_done(st);
+	return v;
+}
+
+#define ORDER_INDEXES "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'" \
+		      " AND tbl_name IN ('orders', 'order_items') AND sql IS NOT NULL"
+
+static void t_defer_indexes(void **state)
+{
+	struct fx *fx = begin_case(state);
+	static const char *const tables[] = { "orders", "order_items" };
+	struct err e = ERR_INIT;
+	struct db *other;
+	int deferred = -1, applied;
+
+	if (fx->engine != DB_SQLITE) { /* nothing is deferred on PostgreSQL */
+		check_rc(db_indexes_defer(fx->db, tables, 2, 1, &deferred, &e), &e, "defer");
+		assert_int_equal(deferred, 0);
+		check_rc(db_indexes_restore(fx->db, &e), &e, "restore");
+		return;
+	}
+	int64_t n = scalar(fx->db, ORDER_INDEXES);
+	assert_true(n >= 8);
+	check_rc(db_indexes_defer(fx->db, tables, 2, 1, &deferred, &e), &e, "defer");
+	assert_int_equal(deferred, 1);
+	assert_int_equal(scalar(fx->db, ORDER_INDEXES), 0);
+	assert_int_equal(scalar(fx->db, "SELECT COUNT(*) FROM deferred_indexes"), n);
+
+	/* another process while this import runs: defers nothing, restores nothing */
+	check_rc(db_open(fx->url, &other, &e), &e, "open other");
+	check_rc(db_indexes_defer(other, tables, 2, 1, &deferred, &e), &e, "defer other");
+	assert_int_equal(deferred, 0);
+	check_rc(db_migrate(other, &applied, &e), &e, "migrate other");
+	assert_int_equal(scalar(other, ORDER_INDEXES), 0);
+	db_close(other);
+
+	check_rc(db_indexes_restore(fx->db, &e), &e, "restore");
+	assert_int_equal(scalar(fx->db, ORDER_INDEXES), n);
+	assert_int_equal(scalar(fx->db, "SELECT COUNT(*) FROM deferred_indexes"), 0);
+
+	/* an importer killed with its indexes away: the next open builds them */
+	check_rc(db_indexes_defer(fx->db, tables, 2, 1, &deferred, &e), &e, "defer again");
+	assert_int_equal(deferred, 1);
+	db_close(fx->db); /* the lock goes with the connection, as with kill -9 */
+	check_rc(db_open(fx->url, &fx->db, &e), &e, "reopen");
+	assert_int_equal(scalar(fx->db, ORDER_INDEXES), 0);
+	check_rc(db_migrate(fx->db, &applied, &e), &e, "migrate");
+	assert_int_equal(applied, 0);
+	assert_int_equal(scalar(fx->db, ORDER_INDEXES), n);
+	assert_int_equal(scalar(fx->db, "SELECT COUNT(*) FROM deferred_indexes"), 0);
+}
+
 /* ---------------------------------------------------------------- main */
 
 #define ENGINE_TESTS                                         \
@@ -901,7 +962,8 @@ static void t_pool(void **state)
 	cmocka_unit_test(t_commit_fails),                    \
 	cmocka_unit_test(t_pg_reconnect),                    \
 	cmocka_unit_test(t_prepare_oom),                     \
-	cmocka_unit_test(t_pool)
+	cmocka_unit_test(t_pool),                            \
+	cmocka_unit_test(t_defer_indexes)
 
 int main(void)
 {

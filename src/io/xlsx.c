@@ -881,7 +881,8 @@ static long ref_col(const char *r)
 {
 	long col = 0;
 	int n = 0;
-	for (; *r >= 'A' && *r <= 'Z'; r++, n++)
+	/* stop at four letters: a long run of them would overflow col */
+	for (; *r >= 'A' && *r <= 'Z' && n < 4; r++, n++)
 		col = col * 26 + (*r - 'A' + 1);
 	if (!n || n > 3 || col > 16384)
 		return -1;

@@ -395,6 +395,28 @@ static void test_limits(void **state)
 	free(book);
 }
 
+/* A cell reference of many letters (found by the fuzzer: it overflowed the
+ * column number) counts as no reference: the cell takes the next column. */
+static void test_long_column_ref(void **state)
+{
+	UNUSED(state);
+	char *book;
+	size_t len;
+	struct xlsx *x;
+	struct csv_record rec;
+	struct err err = ERR_INIT;
+	const char *sheet =
+		"<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c>"
+		"<c r=\"ZZZZZZZZZZZZZZZZZZZZZZZZ1\"><v>2</v></c></row></sheetData></worksheet>";
+	make_book(sheet, &book, &len);
+	assert_int_equal(xlsx_open_mem(book, len, NULL, &x, &err), 0);
+	assert_int_equal(xlsx_next(x, &rec, &err), 1);
+	assert_int_equal(rec.n, 2);
+	assert_string_equal(csv_field(&rec, 1), "2");
+	xlsx_free(x);
+	free(book);
+}
+
 static void test_zip_bomb(void **state)
 {
 	UNUSED(state);
@@ -596,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_writer_limits),
 		cmocka_unit_test(test_handmade),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_long_column_ref),
 		cmocka_unit_test(test_zip_bomb),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_table),

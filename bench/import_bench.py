@@ -22,7 +22,9 @@ PG = os.environ.get("BENCH_PG_URL", "")
 
 def timed(cmd, input=None):
     """Wall seconds, peak RSS (KiB) and CPU seconds of this one child (wait4, not the
-    children's running maximum)."""
+    children's running maximum). The files the step before wrote are flushed first, so
+    that their writeback is not charged to this one."""
+    os.sync()
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE if input else None, stdout=subprocess.DEVNULL)
     if input:

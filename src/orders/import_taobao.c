@@ -24,6 +24,7 @@
 #include "lib/cal.h"
 #include "lib/money.h"
 #include "lib/sb.h"
+#include "orders/import_ahead.h"
 #include "orders/order.h"
 #include "lib/common.h"
 
@@ -36,7 +37,6 @@
 #define BATCH_ORDERS 50000
 /* Orders between emptyings of the arena (memory stays flat within a batch). */
 #define ARENA_ORDERS 500
-#define BATCH_ITEMS 5000
 
 struct importer {
 	struct import_writer w; /* the shared storage end: batch arena, counts, sink */
@@ -50,18 +50,18 @@ static int reject(struct importer *im, const char *file, long line, const char *
 }
 
 /* A cleaned copy of a field in the batch arena (csv_clean: spaces, ="…", apostrophe). */
-static const char *cell(struct importer *im, const struct csv_record *rec, int idx)
+static const char *cell(struct arena *a, const struct csv_record *rec, int idx)
 {
 	size_t start;
 	const char *raw = csv_field(rec, idx);
 	size_t n = csv_clean_span(raw, strlen(raw), &start);
-	const char *s = arena_strndup(im->w.arena, raw + start, n);
+	const char *s = arena_strndup(a, raw + start, n);
 	return s ? s : "";
 }
 
-static const char *code_cell(struct importer *im, const struct csv_record *rec, int idx)
+static const char *code_cell(struct arena *a, const struct csv_record *rec, int idx)
 {
-	const char *s = cell(im, rec, idx);
+	const char *s = cell(a, rec, idx);
 	return taobao_is_placeholder(s) ? "" : s;
 }
 
@@ -113,54 +113,66 @@ static int positive_int(const char *s, int64_t max, int64_t *out)
 	return 0;
 }
 
-static int item_parse(struct importer *im, const struct csv_record *rec, const int *ix,
-		      int64_t *price, int64_t *qty, const char **bad_col, struct err *err)
+/* A staged item row as the reader thread parsed it. */
+struct staged_item {
+	const char *order_no;
+	struct import_line l;
+};
+
+/* Runs on the reader thread (import_ahead.h). */
+static int parse_item(const void *ctx, struct arena *a, const struct csv_record *rec, void *data,
+		      const char **bad_col, struct err *err)
 {
-	if (!*cell(im, rec, ix[IC_ORDER_NO])) {
+	const int *ix = ctx;
+	struct staged_item *si = data;
+	struct import_line *it = &si->l;
+	si->order_no = cell(a, rec, ix[IC_ORDER_NO]);
+	if (!*si->order_no) {
 		*bad_col = TAOBAO_ITEM_COL_ORDER_NO;
 		return err_set(err, ERR_UNPROCESSABLE, "", "缺少订单编号", "order number missing");
 	}
-	const char *p = cell(im, rec, ix[IC_PRICE]);
-	if (money_parse(p, price, err)) {
+	if (money_parse(cell(a, rec, ix[IC_PRICE]), &it->price_fen, err)) {
 		*bad_col = TAOBAO_ITEM_COL_PRICE;
 		return ERR_UNPROCESSABLE;
 	}
-	if (positive_int(cell(im, rec, ix[IC_QTY]), 1000000, qty)) {
+	if (positive_int(cell(a, rec, ix[IC_QTY]), 1000000, &it->qty)) {
 		*bad_col = TAOBAO_ITEM_COL_QTY;
 		return err_setf(err, ERR_UNPROCESSABLE, "", "购买数量「%s」不是正整数",
 				"quantity \"%s\" is not a positive whole number",
 				csv_field(rec, ix[IC_QTY]));
 	}
+	it->line = rec->line;
+	it->title = cell(a, rec, ix[IC_TITLE]);
+	it->outer = code_cell(a, rec, ix[IC_OUTER]);
+	it->attrs = cell(a, rec, ix[IC_PROPS]);
+	it->package = cell(a, rec, ix[IC_PACKAGE]);
+	it->note = cell(a, rec, ix[IC_NOTE]);
+	it->status = cell(a, rec, ix[IC_STATUS]);
+	it->sku = code_cell(a, rec, ix[IC_SKU]);
 	return 0;
 }
 
-static int item_stage(struct importer *im, const struct csv_record *rec, const int *ix,
-		      struct err *err)
+static int item_stage(struct importer *im, const struct staged_item *si, struct err *err)
 {
 	struct db_stmt *st;
-	struct err why = ERR_INIT;
-	const char *col = "";
-	int64_t price = 0, qty = 0;
-
-	if (item_parse(im, rec, ix, &price, &qty, &col, &why))
-		return reject(im, "items", rec->line, col, &why);
+	const struct import_line *it = &si->l;
 	int rc = db_prepare(im->w.db, "INSERT INTO import_items (order_no, line, title, price_fen, qty,"
 				    " outer_id, attrs, package, note, status, sku_code)"
 				    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			    &st, err);
 	if (rc)
 		return rc;
-	db_bind_text_ref(st, 1, cell(im, rec, ix[IC_ORDER_NO]));
-	db_bind_int(st, 2, rec->line);
-	db_bind_text_ref(st, 3, cell(im, rec, ix[IC_TITLE]));
-	db_bind_int(st, 4, price);
-	db_bind_int(st, 5, qty);
-	db_bind_text_ref(st, 6, code_cell(im, rec, ix[IC_OUTER]));
-	db_bind_text_ref(st, 7, cell(im, rec, ix[IC_PROPS]));
-	db_bind_text_ref(st, 8, cell(im, rec, ix[IC_PACKAGE]));
-	db_bind_text_ref(st, 9, cell(im, rec, ix[IC_NOTE]));
-	db_bind_text_ref(st, 10, cell(im, rec, ix[IC_STATUS]));
-	db_bind_text_ref(st, 11, code_cell(im, rec, ix[IC_SKU]));
+	db_bind_text_ref(st, 1, si->order_no);
+	db_bind_int(st, 2, it->line);
+	db_bind_text_ref(st, 3, it->title);
+	db_bind_int(st, 4, it->price_fen);
+	db_bind_int(st, 5, it->qty);
+	db_bind_text_ref(st, 6, it->outer);
+	db_bind_text_ref(st, 7, it->attrs);
+	db_bind_text_ref(st, 8, it->package);
+	db_bind_text_ref(st, 9, it->note);
+	db_bind_text_ref(st, 10, it->status);
+	db_bind_text_ref(st, 11, it->sku);
 	rc = db_run(st, err);
 	db_done(st);
 	return rc;
@@ -180,51 +192,38 @@ static int read_header(struct csv *r, const char *file, const struct csv_column 
 	return csv_map_header(&rec, cols, n, ix, err);
 }
 
-/* A per-record CSV error (bad bytes, too long) rejects that row; a fatal one
- * (read error, not a CSV text at all) stops the import. */
-static int csv_row_error(struct importer *im, const struct csv *r, const char *file, int rc,
-			 long line, struct err *rerr, struct err *err)
+static int stage_rows(struct importer *im, struct ahead *ah, struct err *err)
 {
-	if (!csv_fatal(r) && (rc == ERR_INVALID || rc == ERR_TOO_LARGE)) {
-		int r2 = reject(im, file, line, "", rerr);
-		err_init(rerr);
-		return r2;
+	int rc = db_begin(im->w.db, err);
+	while (!rc) {
+		const struct ahead_row *row = ahead_next(ah, &rc, err);
+		if (!row)
+			break;
+		rc = row->rejected ? reject(im, "items", row->line, row->column, row->why)
+				   : item_stage(im, row->data, err);
 	}
-	return err_set(err, rc, rerr->field, rerr->msg_zh, rerr->msg_en);
+	if (!rc)
+		rc = db_commit(im->w.db, err);
+	else
+		db_rollback(im->w.db);
+	return rc;
 }
 
 static int stage_items(struct importer *im, int fd, struct err *err)
 {
 	struct csv r;
-	struct csv_record rec;
-	int ix[IC__COUNT], rc, n = 0;
+	struct ahead *ah = NULL;
+	int ix[IC__COUNT];
 
 	csv_init_fd(&r, fd, NULL);
-	rc = stage_create(im->w.db, err);
+	int rc = stage_create(im->w.db, err);
 	if (!rc)
 		rc = read_header(&r, "items", item_cols, IC__COUNT, ix, err);
 	if (!rc)
-		rc = db_begin(im->w.db, err);
-	while (!rc) {
-		struct err rerr = ERR_INIT;
-		int got = csv_next(&r, &rec, &rerr);
-		if (got == 0)
-			break;
-		if (got < 0) {
-			rc = csv_row_error(im, &r, "items", got, rec.line, &rerr, err);
-			continue;
-		}
-		rc = item_stage(im, &rec, ix, err);
-		if (!rc && ++n % BATCH_ITEMS == 0) {
-			arena_free(im->w.arena);
-			im->w.arena = arena_new(1 << 16);
-			rc = im->w.arena ? 0 : err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
-		}
-	}
+		rc = ahead_start(&r, fd, parse_item, ix, sizeof(struct staged_item), &ah, err);
 	if (!rc)
-		rc = db_commit(im->w.db, err);
-	else if (im->w.db)
-		db_rollback(im->w.db);
+		rc = stage_rows(im, ah, err);
+	ahead_stop(ah); /* before r goes: the reader thread uses it */
 	csv_release(&r);
 	return rc;
 }
@@ -251,43 +250,43 @@ static const struct csv_column order_cols[OC__COUNT] = {
 	{ TAOBAO_COL_REFUND, 0, NULL },
 };
 
-static int money_cell(struct importer *im, const struct csv_record *rec, int idx, int required,
+static int money_cell(struct arena *a, const struct csv_record *rec, int idx, int required,
 		      int64_t *out, struct err *err)
 {
-	const char *s = cell(im, rec, idx);
+	const char *s = cell(a, rec, idx);
 	*out = 0;
 	if (!*s && !required)
 		return 0;
 	return money_parse(s, out, err);
 }
 
-static int time_cell(struct importer *im, const struct csv_record *rec, int idx, int required,
+static int time_cell(struct arena *a, const struct csv_record *rec, int idx, int required,
 		     int64_t *out, struct err *err)
 {
-	const char *s = cell(im, rec, idx);
+	const char *s = cell(a, rec, idx);
 	*out = 0;
 	if (!*s && !required)
 		return 0;
 	return cal_parse(s, out, err);
 }
 
-static int count_cell(struct importer *im, const struct csv_record *rec, int idx, int64_t *out)
+static int count_cell(struct arena *a, const struct csv_record *rec, int idx, int64_t *out)
 {
-	const char *s = cell(im, rec, idx);
+	const char *s = cell(a, rec, idx);
 	*out = 0;
 	return *s ? positive_int(s, 1000000, out) : 0;
 }
 
-static const char *waybill(struct importer *im, const struct csv_record *rec, int idx)
+static const char *waybill(struct arena *a, const struct csv_record *rec, int idx)
 {
 	const char *raw = csv_field(rec, idx);
 	size_t start, n = taobao_waybill_span(raw, strlen(raw), &start);
-	const char *s = arena_strndup(im->w.arena, raw + start, n);
+	const char *s = arena_strndup(a, raw + start, n);
 	return s ? s : "";
 }
 
 /* The typed fields a row must have; *col names the column at fault. */
-static int row_values(struct importer *im, const struct csv_record *rec, const int *ix,
+static int row_values(struct arena *a, const struct csv_record *rec, const int *ix,
 		      struct import_order *o, const char **col, struct err *err)
 {
 	struct { int idx; int required; int64_t *out; } money[] = {
@@ -297,55 +296,55 @@ static int row_values(struct importer *im, const struct csv_record *rec, const i
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(money); i++) {
 		*col = order_cols[money[i].idx].name;
-		if (money_cell(im, rec, ix[money[i].idx], money[i].required, money[i].out, err))
+		if (money_cell(a, rec, ix[money[i].idx], money[i].required, money[i].out, err))
 			return ERR_UNPROCESSABLE;
 	}
 	*col = TAOBAO_COL_CREATED;
-	if (time_cell(im, rec, ix[OC_CREATED], 1, &o->created_utc, err))
+	if (time_cell(a, rec, ix[OC_CREATED], 1, &o->created_utc, err))
 		return ERR_UNPROCESSABLE;
 	*col = TAOBAO_COL_PAID_AT;
-	if (time_cell(im, rec, ix[OC_PAID_AT], 0, &o->paid_utc, err))
+	if (time_cell(a, rec, ix[OC_PAID_AT], 0, &o->paid_utc, err))
 		return ERR_UNPROCESSABLE;
 	*col = TAOBAO_COL_KINDS;
-	if (count_cell(im, rec, ix[OC_KINDS], &o->kinds))
+	if (count_cell(a, rec, ix[OC_KINDS], &o->kinds))
 		return err_set(err, ERR_UNPROCESSABLE, "", "宝贝种类不是正整数", "item kinds is not a positive number");
 	*col = TAOBAO_COL_QTY_TOTAL;
-	if (count_cell(im, rec, ix[OC_QTY], &o->qty))
+	if (count_cell(a, rec, ix[OC_QTY], &o->qty))
 		return err_set(err, ERR_UNPROCESSABLE, "", "宝贝总数量不是正整数", "item quantity is not a positive number");
 	return 0;
 }
 
-static int row_parse(struct importer *im, const struct csv_record *rec, const int *ix,
+static int row_parse(struct arena *a, const struct csv_record *rec, const int *ix,
 		     struct import_order *o, const char **col, struct err *err)
 {
 	memset(o, 0, sizeof *o);
 	o->line = rec->line;
-	o->order_no = cell(im, rec, ix[OC_ORDER_NO]);
+	o->order_no = cell(a, rec, ix[OC_ORDER_NO]);
 	*col = TAOBAO_COL_ORDER_NO;
 	if (!*o->order_no || strlen(o->order_no) > 64)
 		return err_set(err, ERR_UNPROCESSABLE, "", "订单编号为空或过长",
 			       "order number is empty or too long");
-	o->status = cell(im, rec, ix[OC_STATUS]);
+	o->status = cell(a, rec, ix[OC_STATUS]);
 	o->pstatus = order_pstatus_parse(o->status);
 	*col = TAOBAO_COL_STATUS;
 	if (o->pstatus == ORDER_PS_UNKNOWN)
 		return err_setf(err, ERR_UNPROCESSABLE, "", "无法识别的订单状态「%s」",
 				"unknown order status \"%s\"", o->status);
-	int rc = row_values(im, rec, ix, o, col, err);
+	int rc = row_values(a, rec, ix, o, col, err);
 	if (rc)
 		return rc;
-	o->nick = cell(im, rec, ix[OC_NICK]);
-	o->alipay = cell(im, rec, ix[OC_ALIPAY]);
-	o->message = cell(im, rec, ix[OC_MESSAGE]);
-	o->receiver = cell(im, rec, ix[OC_RECEIVER]);
-	o->address = cell(im, rec, ix[OC_ADDRESS]);
-	o->ship_method = cell(im, rec, ix[OC_SHIP_METHOD]);
-	o->title = cell(im, rec, ix[OC_TITLE]);
-	o->tracking = waybill(im, rec, ix[OC_WAYBILL]);
-	o->courier = code_cell(im, rec, ix[OC_COURIER]);
-	o->memo = cell(im, rec, ix[OC_MEMO]);
-	const char *mobile = cell(im, rec, ix[OC_MOBILE]);
-	o->phone = *mobile ? mobile : cell(im, rec, ix[OC_PHONE]);
+	o->nick = cell(a, rec, ix[OC_NICK]);
+	o->alipay = cell(a, rec, ix[OC_ALIPAY]);
+	o->message = cell(a, rec, ix[OC_MESSAGE]);
+	o->receiver = cell(a, rec, ix[OC_RECEIVER]);
+	o->address = cell(a, rec, ix[OC_ADDRESS]);
+	o->ship_method = cell(a, rec, ix[OC_SHIP_METHOD]);
+	o->title = cell(a, rec, ix[OC_TITLE]);
+	o->tracking = waybill(a, rec, ix[OC_WAYBILL]);
+	o->courier = code_cell(a, rec, ix[OC_COURIER]);
+	o->memo = cell(a, rec, ix[OC_MEMO]);
+	const char *mobile = cell(a, rec, ix[OC_MOBILE]);
+	o->phone = *mobile ? mobile : cell(a, rec, ix[OC_PHONE]);
 	return 0;
 }
 
@@ -402,49 +401,31 @@ static int order_write(struct importer *im, struct import_order *o, struct err *
 	return rc ? rc : import_write_order(&im->w, o, &l, err);
 }
 
-static int order_row(struct importer *im, const struct csv_record *rec, const int *ix,
-		     struct err *err)
+/* The reader thread's half (import_ahead.h): one row of the orders file. */
+static int parse_order(const void *ctx, struct arena *a, const struct csv_record *rec,
+		       void *o, const char **col, struct err *why)
 {
-	struct import_order o;
-	struct err why = ERR_INIT;
-	const char *col = "";
-
-	im->w.c->rows++;
-	if (row_parse(im, rec, ix, &o, &col, &why))
-		return reject(im, "orders", rec->line, col, &why);
-	return order_write(im, &o, err);
+	return row_parse(a, rec, ctx, o, col, why);
 }
 
-static int64_t fd_offset(int fd)
+/* The writer's half: each parsed row written or rejected, batches committed. */
+static int write_rows(struct importer *im, struct ahead *ah, struct err *err)
 {
-	off_t off = lseek(fd, 0, SEEK_CUR);
-	return off < 0 ? 0 : (int64_t)off;
-}
-
-static int import_orders(struct importer *im, int fd, struct err *err)
-{
-	struct csv r;
-	struct csv_record rec;
-	int ix[OC__COUNT], n = 0;
-
-	csv_init_fd(&r, fd, NULL);
-	int rc = read_header(&r, "orders", order_cols, OC__COUNT, ix, err);
-	if (!rc)
-		rc = db_begin(im->w.db, err);
+	int n = 0, rc = db_begin(im->w.db, err);
 	while (!rc) {
-		struct err rerr = ERR_INIT;
-		int got = csv_next(&r, &rec, &rerr);
-		if (got == 0)
+		const struct ahead_row *row = ahead_next(ah, &rc, err);
+		if (!row)
 			break;
-		if (got < 0) {
-			im->w.c->rows++;
-			rc = csv_row_error(im, &r, "orders", got, rec.line, &rerr, err);
+		im->w.c->rows++;
+		if (row->rejected) {
+			rc = reject(im, "orders", row->line, row->column, row->why);
 			continue;
 		}
-		rc = order_row(im, &rec, ix, err);
+		struct import_order o = *(const struct import_order *)row->data;
+		rc = order_write(im, &o, err);
 		++n;
 		if (!rc && n % BATCH_ORDERS == 0)
-			rc = import_writer_batch_end(&im->w, fd_offset(fd), err);
+			rc = import_writer_batch_end(&im->w, ahead_offset(ah), err);
 		else if (!rc && n % ARENA_ORDERS == 0)
 			rc = import_writer_arena_reset(&im->w, err);
 	}
@@ -453,7 +434,23 @@ static int import_orders(struct importer *im, int fd, struct err *err)
 	else
 		db_rollback(im->w.db);
 	if (!rc && im->w.sink && im->w.sink->progress)
-		rc = im->w.sink->progress(im->w.sink->ctx, fd_offset(fd), im->w.c);
+		rc = im->w.sink->progress(im->w.sink->ctx, ahead_offset(ah), im->w.c);
+	return rc;
+}
+
+static int import_orders(struct importer *im, int fd, struct err *err)
+{
+	struct csv r;
+	struct ahead *ah = NULL;
+	int ix[OC__COUNT];
+
+	csv_init_fd(&r, fd, NULL);
+	int rc = read_header(&r, "orders", order_cols, OC__COUNT, ix, err);
+	if (!rc)
+		rc = ahead_start(&r, fd, parse_order, ix, sizeof(struct import_order), &ah, err);
+	if (!rc)
+		rc = write_rows(im, ah, err);
+	ahead_stop(ah); /* before r goes: the reader thread uses it */
 	csv_release(&r);
 	return rc;
 }

@@ -40,10 +40,10 @@ if ! "$out/embed" "$out/migrations_embed.c" db_migration_files migrations/ src/d
 	echo "fuzz taobao: embedding migrations failed"
 	status=1
 fi
-taobao_src="src/io/csv.c src/io/taobao_format.c src/orders/import_taobao.c src/orders/import_write.c
+taobao_src="src/io/csv.c src/io/taobao_format.c src/orders/import_taobao.c src/orders/import_ahead.c src/orders/import_write.c
             src/orders/order.c
             src/orders/address.c src/orders/phone.c src/audit/audit_db.c src/policy/policy.c
-            src/db/db.c src/db/sqlite.c src/db/pg.c src/db/migrate.c src/lib/log.c src/lib/cal.c
+            src/db/db.c src/db/sqlite.c src/db/pg.c src/db/migrate.c src/db/defer_index.c src/lib/log.c src/lib/cal.c
             src/inventory/inventory.c src/inventory/inventory_db.c src/inventory/inventory_order_db.c
             src/inventory/inventory_catalog_db.c src/inventory/inventory_stocktake_db.c
             src/inventory/inventory_report_db.c src/inventory/inventory_demo.c

@@ -151,6 +151,12 @@ int db_migrate(struct db *db, int *applied, struct err *err)
 		if (rc)
 			return rc;
 	}
+	/* Indexes a killed import left away (defer_index.c), before any new
+	 * migration: the records describe the schema they were taken from. A
+	 * failure must not lock everyone out; the next open or import retries. */
+	struct err rerr = ERR_INIT;
+	if (db_indexes_restore(db, &rerr))
+		log_warn("event=index_restore_failed detail=\"%s\"", rerr.msg_en);
 	rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 			 " id TEXT PRIMARY KEY, applied_utc BIGINT NOT NULL)", err);
 	if (!files && !rc)
@@ -175,9 +181,6 @@ next:
 		if (rc)
 			break;
 	}
-	/* indexes a killed import left away (defer_index.c) */
-	if (!rc)
-		rc = db_indexes_restore(db, err);
 	if (db->engine == DB_POSTGRES) {
 		struct err ignored = ERR_INIT;
 		if (db_exec(db, "SELECT pg_advisory_unlock(4242001)", &ignored))

@@ -10,10 +10,10 @@
 #include "orders/import_ahead.h"
 
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/xalloc.h"
 #include "lib/common.h"
 
 #define AHEAD_CHUNKS 4
@@ -95,8 +95,10 @@ static int take_error(struct ahead *a, struct chunk *c, int got, long line, cons
 	}
 	c->fatal_rc = got;
 	c->fatal = *rerr;
-	if (got == ERR_NOMEM)
+	if (got == ERR_NOMEM) {
+		err_init(&c->fatal);
 		err_set(&c->fatal, ERR_NOMEM, "", "内存不足", "out of memory");
+	}
 	return 1;
 }
 
@@ -130,11 +132,12 @@ static void *reader(void *arg)
 		if (stop)
 			return NULL;
 		fill(a, c);
+		int last = c->last; /* once published the chunk is the writer's */
 		pthread_mutex_lock(&a->mu);
 		c->full = 1;
 		pthread_cond_broadcast(&a->cv);
 		pthread_mutex_unlock(&a->mu);
-		if (c->last)
+		if (last)
 			return NULL;
 	}
 }
@@ -150,7 +153,7 @@ static void chunk_clear(struct chunk *c)
 int ahead_start(struct csv *r, int fd, ahead_parse_fn parse, const void *ctx, size_t data_size,
 		struct ahead **out, struct err *err)
 {
-	struct ahead *a = calloc(1, sizeof *a);
+	struct ahead *a = xcalloc(1, sizeof *a);
 	*out = NULL;
 	if (!a)
 		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
@@ -174,7 +177,7 @@ int ahead_start(struct csv *r, int fd, ahead_parse_fn parse, const void *ctx, si
 		pthread_cond_destroy(&a->cv);
 		for (int i = 0; i < AHEAD_CHUNKS; i++)
 			arena_free(a->ring[i].arena);
-		free(a);
+		xfree(a);
 		return err_set(err, ERR_INTERNAL, "", "无法启动读取线程", "cannot start the reader thread");
 	}
 	a->started = 1;
@@ -247,5 +250,5 @@ void ahead_stop(struct ahead *a)
 	}
 	for (int i = 0; i < AHEAD_CHUNKS; i++)
 		arena_free(a->ring[i].arena);
-	free(a);
+	xfree(a);
 }

@@ -419,8 +419,14 @@ int import_generic(struct db *db, const struct auth_user *who, int64_t store_id,
 				    out, err);
 	if (!rc)
 		rc = stage_rows(&g, err);
+	/* a template row is one order line, 150-300 bytes in CSV (XLSX is
+	 * zipped, so its estimate stays low: only a big CSV counts as big) */
+	if (!rc)
+		rc = import_writer_defer_indexes(&g.w, g.bytes_total / 300, err);
 	if (!rc)
 		rc = write_orders(&g, err);
+	if (!rc)
+		rc = import_writer_finish(&g.w, err);
 	struct err ignored = ERR_INIT;
 	if (db_exec(db, "DELETE FROM import_generic", &ignored))
 		err_init(&ignored);

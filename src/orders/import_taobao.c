@@ -419,10 +419,10 @@ static int write_rows(struct importer *im, struct ahead *ah, struct err *err)
 		im->w.c->rows++;
 		if (row->rejected) {
 			rc = reject(im, "orders", row->line, row->column, row->why);
-			continue;
+		} else {
+			struct import_order o = *(const struct import_order *)row->data;
+			rc = order_write(im, &o, err);
 		}
-		struct import_order o = *(const struct import_order *)row->data;
-		rc = order_write(im, &o, err);
 		++n;
 		if (!rc && n % BATCH_ORDERS == 0)
 			rc = import_writer_batch_end(&im->w, ahead_offset(ah), err);
@@ -480,6 +480,8 @@ int import_taobao(struct db *db, const struct auth_user *who, int64_t store_id,
 		rc = import_writer_defer_indexes(&im.w, expected_orders(src->orders_fd), err);
 	if (!rc)
 		rc = import_orders(&im, src->orders_fd, err);
+	if (!rc)
+		rc = import_writer_finish(&im.w, err);
 	struct err ignored = ERR_INIT;
 	if (db_exec(db, "DELETE FROM import_items", &ignored))
 		err_init(&ignored);

@@ -531,9 +531,10 @@ int import_writer_defer_indexes(struct import_writer *w, int64_t expected_orders
 	static const char *const tables[] = { "orders", "order_items" };
 	const char *mode = getenv("DIANPU_IMPORT_DEFER_INDEXES");
 	int64_t stored = 0;
-	int rc = 0;
-	if (mode && strcmp(mode, "never") == 0)
-		return 0;
+	/* first what an earlier, killed import left away */
+	int rc = db_indexes_restore(w->db, err);
+	if (rc || (mode && strcmp(mode, "never") == 0))
+		return rc;
 	if (!(mode && strcmp(mode, "always") == 0)) {
 		if (expected_orders < IMPORT_DEFER_MIN_ORDERS)
 			return 0;
@@ -548,10 +549,19 @@ int import_writer_defer_indexes(struct import_writer *w, int64_t expected_orders
 	return rc;
 }
 
+int import_writer_finish(struct import_writer *w, struct err *err)
+{
+	int rc = w->indexes_away ? db_indexes_restore(w->db, err) : 0;
+	if (!rc)
+		w->indexes_away = 0;
+	return rc;
+}
+
 void import_writer_release(struct import_writer *w)
 {
 	struct err err = ERR_INIT;
-	/* before bulk mode ends: its ANALYZE wants the indexes back */
+	/* an import that failed: its ANALYZE below wants the indexes back (a
+	 * failure here leaves them on record for the next open or import) */
 	if (w->db && w->indexes_away && db_indexes_restore(w->db, &err))
 		log_warn("event=import_indexes_restore_failed detail=\"%s\"", err.msg_en);
 	w->indexes_away = 0;

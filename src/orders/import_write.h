@@ -106,6 +106,9 @@ int import_writer_init(struct import_writer *w, struct db *db, const struct auth
 #define IMPORT_DEFER_MIN_ORDERS 100000
 int import_writer_defer_indexes(struct import_writer *w, int64_t expected_orders,
 				struct err *err) WUR;
+/* Builds the deferred indexes again; an import that wrote everything calls
+ * it so that a failure fails the import (release only logs). */
+int import_writer_finish(struct import_writer *w, struct err *err) WUR;
 void import_writer_release(struct import_writer *w);
 
 /* Writes one order with its lines inside the caller's transaction: inserted,

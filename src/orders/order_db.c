@@ -265,34 +265,20 @@ static int count_orders(struct db *db, const struct order_filter *f, struct aren
 /* ---------------------------------------------------------- list by SKU */
 
 /*
- * A SKU search gathers the matching order ids newest first in one walk, which
- * gives both the capped count and the page; the page's orders are then read
- * by id. (Counting and paging as two queries walked the SKU's lines twice.)
+ * A SKU search walks the matching order ids newest first once, which gives
+ * both the capped count and the page (counting and paging as two queries
+ * walked the SKU's lines twice); only the page's ids are kept, and its orders
+ * are then read by id.
  */
-struct id_list {
-	int64_t *v;
-	size_t n, cap;
+struct sku_walk {
+	int64_t from, upto; /* the page: matches [from, upto) */
+	int64_t seen;       /* matches walked */
+	int64_t *ids;       /* upto - from of them */
+	int n;
 };
 
-static int ids_push(struct id_list *l, struct arena *a, int64_t id)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		int64_t *v = arena_alloc(a, cap * sizeof *v);
-		if (!v)
-			return ERR_NOMEM;
-		if (l->n)
-			memcpy(v, l->v, l->n * sizeof *v);
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = id;
-	return 0;
-}
-
-/* The ids of the orders matching f (which has a SKU), newest first, at most need. */
-static int sku_ids(struct db *db, const struct order_filter *f, struct arena *a, int64_t need,
-		   struct id_list *ids, struct err *err)
+static int sku_ids(struct db *db, const struct order_filter *f, struct arena *a,
+		   struct sku_walk *w, int64_t limit, struct err *err)
 {
 	struct list_sql q;
 	struct db_stmt *st;
@@ -300,12 +286,12 @@ static int sku_ids(struct db *db, const struct order_filter *f, struct arena *a,
 			      " GROUP BY i.order_id ORDER BY i.order_id DESC LIMIT ?", &q, &st, err);
 	if (rc)
 		return rc;
-	db_bind_int(st, q.n + 1, need);
-	while ((rc = db_step(st, err)) == DB_ROW)
-		if (ids_push(ids, a, db_col_int(st, 0))) {
-			rc = err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
-			break;
-		}
+	db_bind_int(st, q.n + 1, limit);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if (w->seen >= w->from && w->seen < w->upto)
+			w->ids[w->n++] = db_col_int(st, 0);
+		w->seen++;
+	}
 	db_done(st);
 	return rc < 0 ? rc : 0;
 }
@@ -314,21 +300,31 @@ static int order_list_sku(struct db *db, const struct order_filter *f, struct ar
 			  int (*fn)(const struct order *o, void *ctx), void *ctx, int64_t *total,
 			  struct err *err)
 {
-	struct id_list ids = { 0 };
-	int64_t from = (f->page - 1) * f->page_size, need = from + f->page_size;
-	int rc = sku_ids(db, f, a, total && need < ORDER_COUNT_CAP ? ORDER_COUNT_CAP : need, &ids,
+	struct sku_walk *w = arena_calloc(a, sizeof *w);
+	if (w)
+		w->ids = arena_alloc(a, (size_t)f->page_size * sizeof *w->ids);
+	if (!w || !w->ids)
+		return err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
+	w->from = (f->page - 1) * f->page_size;
+	w->upto = w->from + f->page_size;
+	int rc = sku_ids(db, f, a, w, total && w->upto < ORDER_COUNT_CAP ? ORDER_COUNT_CAP : w->upto,
 			 err);
 	if (rc)
 		return rc;
 	if (total)
-		*total = (int64_t)ids.n < ORDER_COUNT_CAP ? (int64_t)ids.n : ORDER_COUNT_CAP;
-	for (int64_t i = from; !rc && i < need && i < (int64_t)ids.n; i++) {
+		*total = w->seen < ORDER_COUNT_CAP ? w->seen : ORDER_COUNT_CAP;
+	for (int i = 0; !rc && i < w->n; i++) {
 		struct order o;
-		/* 0: the filters above already kept to the stores the user may see */
-		rc = order_get(db, a, ids.v[i], 0, &o, err);
+		/* 0: the walk already kept to the stores the user may see */
+		rc = order_get(db, a, w->ids[i], 0, &o, err);
+		/* moved on since the walk (its own statement): not this stage's now */
+		if (!rc && f->stage && strcmp(order_stage_name(o.stage), f->stage) != 0)
+			continue;
 		if (!rc)
 			rc = fn(&o, ctx);
 	}
+	if (rc == ERR_NOMEM)
+		err_set(err, ERR_NOMEM, "", "内存不足", "out of memory");
 	return rc < 0 ? rc : 0;
 }
 

@@ -937,6 +937,22 @@ static void t_defer_indexes(void **state)
 	assert_int_equal(applied, 0);
 	assert_int_equal(scalar(fx->db, ORDER_INDEXES), n);
 	assert_int_equal(scalar(fx->db, "SELECT COUNT(*) FROM deferred_indexes"), 0);
+
+	/* a record that cannot be built (or is not one CREATE INDEX) fails the
+	 * restore, but never the open: it stays on record, the rest is built */
+	must_exec(fx->db, "DROP INDEX orders_receiver");
+	must_exec(fx->db, "INSERT INTO deferred_indexes (name, sql, deferred_utc) VALUES"
+			  " ('a_broken', 'CREATE INDEX a_broken ON no_such_table(x)', 1),"
+			  " ('b_two', 'CREATE INDEX b_two ON orders(city); DROP TABLE orders', 1),"
+			  " ('orders_receiver', 'CREATE INDEX orders_receiver ON orders(receiver_name)', 1)");
+	assert_int_not_equal(db_indexes_restore(fx->db, &e), 0);
+	err_init(&e);
+	assert_int_equal(scalar(fx->db, ORDER_INDEXES), n);
+	assert_int_equal(scalar(fx->db, "SELECT COUNT(*) FROM deferred_indexes"), 2);
+	check_rc(db_migrate(fx->db, &applied, &e), &e, "migrate with bad records");
+	assert_int_equal(scalar(fx->db, "SELECT COUNT(*) FROM deferred_indexes"), 2);
+	must_exec(fx->db, "DELETE FROM deferred_indexes");
+	assert_int_equal(scalar(fx->db, "SELECT COUNT(*) FROM orders WHERE 1 = 1"), 0);
 }
 
 /* ---------------------------------------------------------------- main */

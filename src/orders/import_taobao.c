@@ -164,15 +164,7 @@ static int item_stage(struct importer *im, const struct staged_item *si, struct 
 		return rc;
 	db_bind_text_ref(st, 1, si->order_no);
 	db_bind_int(st, 2, it->line);
-	db_bind_text_ref(st, 3, it->title);
-	db_bind_int(st, 4, it->price_fen);
-	db_bind_int(st, 5, it->qty);
-	db_bind_text_ref(st, 6, it->outer);
-	db_bind_text_ref(st, 7, it->attrs);
-	db_bind_text_ref(st, 8, it->package);
-	db_bind_text_ref(st, 9, it->note);
-	db_bind_text_ref(st, 10, it->status);
-	db_bind_text_ref(st, 11, it->sku);
+	import_line_bind(st, 3, it);
 	rc = db_run(st, err);
 	db_done(st);
 	return rc;
@@ -192,9 +184,36 @@ static int read_header(struct csv *r, const char *file, const struct csv_column 
 	return csv_map_header(&rec, cols, n, ix, err);
 }
 
+/* Reads one file through the reader thread (import_ahead.h) and hands its
+ * rows to write, inside a transaction that write may commit in batches. */
+static int read_file(struct importer *im, int fd, const char *file, const struct csv_column *cols,
+		     size_t ncols, int *ix, ahead_parse_fn parse, size_t size,
+		     int (*write)(struct importer *, struct ahead *, struct err *), struct err *err)
+{
+	struct csv r;
+	struct ahead *ah = NULL;
+
+	csv_init_fd(&r, fd, NULL);
+	int rc = read_header(&r, file, cols, ncols, ix, err);
+	if (!rc)
+		rc = ahead_start(&r, fd, parse, ix, size, &ah, err);
+	if (!rc)
+		rc = db_begin(im->w.db, err);
+	if (!rc) {
+		rc = write(im, ah, err);
+		if (!rc)
+			rc = db_commit(im->w.db, err);
+		else
+			db_rollback(im->w.db);
+	}
+	ahead_stop(ah); /* before r goes: the reader thread uses it */
+	csv_release(&r);
+	return rc;
+}
+
 static int stage_rows(struct importer *im, struct ahead *ah, struct err *err)
 {
-	int rc = db_begin(im->w.db, err);
+	int rc = 0;
 	while (!rc) {
 		const struct ahead_row *row = ahead_next(ah, &rc, err);
 		if (!row)
@@ -202,30 +221,15 @@ static int stage_rows(struct importer *im, struct ahead *ah, struct err *err)
 		rc = row->rejected ? reject(im, "items", row->line, row->column, row->why)
 				   : item_stage(im, row->data, err);
 	}
-	if (!rc)
-		rc = db_commit(im->w.db, err);
-	else
-		db_rollback(im->w.db);
 	return rc;
 }
 
 static int stage_items(struct importer *im, int fd, struct err *err)
 {
-	struct csv r;
-	struct ahead *ah = NULL;
 	int ix[IC__COUNT];
-
-	csv_init_fd(&r, fd, NULL);
 	int rc = stage_create(im->w.db, err);
-	if (!rc)
-		rc = read_header(&r, "items", item_cols, IC__COUNT, ix, err);
-	if (!rc)
-		rc = ahead_start(&r, fd, parse_item, ix, sizeof(struct staged_item), &ah, err);
-	if (!rc)
-		rc = stage_rows(im, ah, err);
-	ahead_stop(ah); /* before r goes: the reader thread uses it */
-	csv_release(&r);
-	return rc;
+	return rc ? rc : read_file(im, fd, "items", item_cols, IC__COUNT, ix, parse_item,
+				   sizeof(struct staged_item), stage_rows, err);
 }
 
 /* ---------------------------------------------------------------- pass 2: orders */
@@ -411,7 +415,7 @@ static int parse_order(const void *ctx, struct arena *a, const struct csv_record
 /* The writer's half: each parsed row written or rejected, batches committed. */
 static int write_rows(struct importer *im, struct ahead *ah, struct err *err)
 {
-	int n = 0, rc = db_begin(im->w.db, err);
+	int n = 0, rc = 0;
 	while (!rc) {
 		const struct ahead_row *row = ahead_next(ah, &rc, err);
 		if (!row)
@@ -429,29 +433,17 @@ static int write_rows(struct importer *im, struct ahead *ah, struct err *err)
 		else if (!rc && n % ARENA_ORDERS == 0)
 			rc = import_writer_arena_reset(&im->w, err);
 	}
-	if (!rc)
-		rc = db_commit(im->w.db, err);
-	else
-		db_rollback(im->w.db);
-	if (!rc && im->w.sink && im->w.sink->progress)
-		rc = im->w.sink->progress(im->w.sink->ctx, ahead_offset(ah), im->w.c);
 	return rc;
 }
 
 static int import_orders(struct importer *im, int fd, struct err *err)
 {
-	struct csv r;
-	struct ahead *ah = NULL;
 	int ix[OC__COUNT];
-
-	csv_init_fd(&r, fd, NULL);
-	int rc = read_header(&r, "orders", order_cols, OC__COUNT, ix, err);
-	if (!rc)
-		rc = ahead_start(&r, fd, parse_order, ix, sizeof(struct import_order), &ah, err);
-	if (!rc)
-		rc = write_rows(im, ah, err);
-	ahead_stop(ah); /* before r goes: the reader thread uses it */
-	csv_release(&r);
+	int rc = read_file(im, fd, "orders", order_cols, OC__COUNT, ix, parse_order,
+			   sizeof(struct import_order), write_rows, err);
+	off_t end = lseek(fd, 0, SEEK_CUR);
+	if (!rc && im->w.sink && im->w.sink->progress)
+		rc = im->w.sink->progress(im->w.sink->ctx, end < 0 ? 0 : (int64_t)end, im->w.c);
 	return rc;
 }
 

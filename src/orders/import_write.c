@@ -171,22 +171,28 @@ static int items_insert(struct import_writer *w, int64_t order_id, const char *s
 			return rc;
 		db_bind_int(st, 1, order_id);
 		db_bind_int(st, 2, (int64_t)i + 1);
-		db_bind_text_ref(st, 3, it->title);
-		db_bind_int(st, 4, it->price_fen);
-		db_bind_int(st, 5, it->qty);
-		db_bind_text_ref(st, 6, it->outer);
-		db_bind_text_ref(st, 7, it->attrs);
-		db_bind_text_ref(st, 8, it->package);
-		db_bind_text_ref(st, 9, it->note);
-		db_bind_text_ref(st, 10, it->status);
-		db_bind_text_ref(st, 11, it->sku);
-		db_bind_text_ref(st, 12, stage);
+		db_bind_text_ref(st, import_line_bind(st, 3, it), stage);
 		rc = db_run(st, err);
 		db_done(st);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+int import_line_bind(struct db_stmt *st, int first, const struct import_line *it)
+{
+	int i = first;
+	db_bind_text_ref(st, i++, it->title);
+	db_bind_int(st, i++, it->price_fen);
+	db_bind_int(st, i++, it->qty);
+	db_bind_text_ref(st, i++, it->outer);
+	db_bind_text_ref(st, i++, it->attrs);
+	db_bind_text_ref(st, i++, it->package);
+	db_bind_text_ref(st, i++, it->note);
+	db_bind_text_ref(st, i++, it->status);
+	db_bind_text_ref(st, i++, it->sku);
+	return i;
 }
 
 static int64_t qty_of(const struct import_order *o, const struct import_lines *l)

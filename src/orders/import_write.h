@@ -70,6 +70,11 @@ struct import_line {
 	const char *title, *outer, *attrs, *package, *note, *status, *sku;
 };
 
+/* Binds a line's title, price_fen, qty, outer, attrs, package, note, status
+ * and sku (in that order) from index first; returns the next index. */
+struct db_stmt;
+int import_line_bind(struct db_stmt *st, int first, const struct import_line *it);
+
 struct import_lines {
 	struct import_line *v;
 	size_t n, cap;

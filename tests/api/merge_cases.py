@@ -57,6 +57,31 @@ def write_files(paid, orders_=None):
     return orders, items
 
 
+
+def seed_store(req, tokens, binary, db, run_cli, store, name, skus, qty, label, paid, orders):
+    """A store with skus in stock and orders imported from the Taobao files; returns
+    {order_no: id}. For the ORD-10 modules that build on merge's files."""
+    rc, out, err = run_cli(binary, db, "store", "add", store, name, "--platform", "taobao")
+    if rc != 0:
+        raise RuntimeError("store add failed: " + err)
+    for sku in skus:
+        code, js, _ = req("POST", "/api/v1/skus", {"code": sku, "title": label + " " + sku},
+                          token=tokens["operations"])
+        if code != 201:
+            raise RuntimeError("sku %s: %s %s" % (sku, code, js))
+        code, js, _ = req("POST", "/api/v1/stock/receive", {"sku": sku, "qty": qty, "reason": label + "测试到货"},
+                          token=tokens["warehouse"])
+        if code not in (200, 201):
+            raise RuntimeError("receive %s: %s %s" % (sku, code, js))
+    ofile, ifile = write_files(paid, orders)
+    rc, out, err = run_cli(binary, db, "import", "taobao-orders", "--store", store, ofile, ifile)
+    if rc != 0:
+        raise RuntimeError("import failed: " + err + out)
+    code, js, _ = req("GET", "/api/v1/orders?store=%s&page_size=50" % store)
+    if code != 200:
+        raise RuntimeError("list %s" % code)
+    return {o["order_no"]: o["id"] for o in js["items"]}
+
 def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
     boss, wh, ops, fin = tokens["boss"], tokens["warehouse"], tokens["operations"], tokens["finance"]
     lead = tokens["cs_lead"]

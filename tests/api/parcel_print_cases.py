@@ -32,24 +32,8 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
     def req(method, path, body=None, token=boss):
         return s.req(method, path, body, token=token)
 
-    rc, out, err = run_cli(binary, db, "store", "add", STORE, "包裹面单测试店", "--platform", "taobao")
-    if rc != 0:
-        raise RuntimeError("store add failed: " + err)
-    for sku in ("PPR-A", "PPR-B"):
-        code, js, _ = req("POST", "/api/v1/skus", {"code": sku, "title": "包裹面单 " + sku}, token=ops)
-        if code != 201:
-            raise RuntimeError("sku %s: %s %s" % (sku, code, js))
-        code, js, _ = req("POST", "/api/v1/stock/receive", {"sku": sku, "qty": 20, "reason": "包裹面单测试到货"}, token=wh)
-        if code not in (200, 201):
-            raise RuntimeError("receive %s: %s %s" % (sku, code, js))
-    ofile, ifile = merge_cases.write_files("2026-03-03 10:00:00", ORDERS)
-    rc, out, err = run_cli(binary, db, "import", "taobao-orders", "--store", STORE, ofile, ifile)
-    if rc != 0:
-        raise RuntimeError("import failed: " + err + out)
-    code, js, _ = req("GET", "/api/v1/orders?store=%s&page_size=50" % STORE)
-    if code != 200:
-        raise RuntimeError("list %s" % code)
-    ids = {o["order_no"]: o["id"] for o in js["items"]}
+    ids = merge_cases.seed_store(req, tokens, binary, db, run_cli, STORE, "包裹面单测试店",
+                                 ("PPR-A", "PPR-B"), 20, "包裹面单", "2026-03-03 10:00:00", ORDERS)
     O = {i: ids["971000000000000000%d" % i] for i in range(1, 5)}
     NO = {i: "971000000000000000%d" % i for i in range(1, 5)}
 

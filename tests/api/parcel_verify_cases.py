@@ -36,24 +36,8 @@ def add_tests(s, tokens, binary, db, engine, case, expect, run_cli, err_code):
     def req(method, path, body=None, token=boss):
         return s.req(method, path, body, token=token)
 
-    rc, out, err = run_cli(binary, db, "store", "add", STORE, "包裹验货测试店", "--platform", "taobao")
-    if rc != 0:
-        raise RuntimeError("store add failed: " + err)
-    for sku in ("PVF-A", "PVF-B", "PVF-C"):
-        code, js, _ = req("POST", "/api/v1/skus", {"code": sku, "title": "包裹验货 " + sku}, token=ops)
-        if code != 201:
-            raise RuntimeError("sku %s: %s %s" % (sku, code, js))
-        code, js, _ = req("POST", "/api/v1/stock/receive", {"sku": sku, "qty": 30, "reason": "包裹验货测试到货"}, token=wh)
-        if code not in (200, 201):
-            raise RuntimeError("receive %s: %s %s" % (sku, code, js))
-    ofile, ifile = merge_cases.write_files("2026-03-04 10:00:00", ORDERS)
-    rc, out, err = run_cli(binary, db, "import", "taobao-orders", "--store", STORE, ofile, ifile)
-    if rc != 0:
-        raise RuntimeError("import failed: " + err + out)
-    code, js, _ = req("GET", "/api/v1/orders?store=%s&page_size=50" % STORE)
-    if code != 200:
-        raise RuntimeError("list %s" % code)
-    ids = {o["order_no"]: o["id"] for o in js["items"]}
+    ids = merge_cases.seed_store(req, tokens, binary, db, run_cli, STORE, "包裹验货测试店",
+                                 ("PVF-A", "PVF-B", "PVF-C"), 30, "包裹验货", "2026-03-04 10:00:00", ORDERS)
     NO = {i: "972000000000000000%d" % i for i in range(1, N + 1)}
     O = {i: ids[NO[i]] for i in range(1, N + 1)}
 

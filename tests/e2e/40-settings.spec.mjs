@@ -19,6 +19,10 @@ async function pickOption(page, selectTest, optionTest) {
   const opt = page.locator(`.el-select-dropdown__item[data-test="${optionTest}"]:visible`)
   await opt.waitFor()
   await opt.click()
+  // the choice is taken once the item is marked selected: pressing Enter in the
+  // form before that (a busy machine) submits it without the choice
+  await page.locator(`.el-select-dropdown__item.is-selected[data-test="${optionTest}"]`)
+    .first().waitFor({ state: 'attached' })
 }
 
 const NEW_USER = 'e2epresale'
